@@ -1,0 +1,71 @@
+// The interface every target implements. A backend reads the IR and writes
+// files into an in-memory sink; only the driver touches the disk, so tests
+// capture output whole and writes can be atomic and skipped when unchanged.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontend/diag/diagnostic.h"
+#include "ir/stack.h"
+
+namespace stackc {
+
+enum class FileMode { Regular, Executable };
+
+class OutputSink {
+ public:
+  virtual ~OutputSink() = default;
+  /// `relative_path` uses '/' and is relative to the output directory.
+  virtual void Write(std::string_view relative_path, std::string contents, FileMode mode) = 0;
+};
+
+/// Collects files in memory, sorted by path.
+class MemorySink : public OutputSink {
+ public:
+  struct File {
+    std::string contents;
+    FileMode mode;
+  };
+  void Write(std::string_view relative_path, std::string contents, FileMode mode) override {
+    files_[std::string(relative_path)] = {std::move(contents), mode};
+  }
+  const std::map<std::string, File>& files() const { return files_; }
+
+ private:
+  std::map<std::string, File> files_;
+};
+
+struct EmitOptions {
+  /// The stack file's name as given, for the "generated from" header.
+  std::string source_name;
+  /// The same stack resolved for another profile, or null when the stack
+  /// declares no such profile (the Compose test file uses "test").
+  std::function<const ir::Stack*(std::string_view profile)> stack_for_profile;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  /// Reports what the target cannot express as diagnostics; never drops it
+  /// silently.
+  virtual void Emit(const ir::Stack& stack, const EmitOptions& options, OutputSink& out,
+                    DiagnosticEngine& diags) const = 0;
+};
+
+struct BackendEntry {
+  std::string_view name;
+  std::string_view help;
+  /// Null for a target whose backend is planned but not available yet.
+  std::unique_ptr<Backend> (*create)();
+};
+
+/// Every target, in the order `-t all` builds them.
+const std::vector<BackendEntry>& Backends();
+const BackendEntry* FindBackend(std::string_view name);
+
+}  // namespace stackc

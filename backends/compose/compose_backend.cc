@@ -1,0 +1,404 @@
+#include "backends/compose/compose_backend.h"
+
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "backends/common/yaml.h"
+
+namespace stackc::compose {
+namespace {
+
+using ir::Component;
+using ir::ComponentKind;
+using ir::TextPart;
+using ir::Value;
+
+// Compose reads secrets from the environment or a .env file beside the
+// compose file: secret("db-password") becomes ${DB_PASSWORD}.
+std::string SecretVariable(std::string_view secret) {
+  std::string name;
+  for (char c : secret) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::string FormatDuration(int64_t ms) {
+  if (ms % 3'600'000 == 0) return fmt::format("{}h", ms / 3'600'000);
+  if (ms % 60'000 == 0) return fmt::format("{}m", ms / 60'000);
+  if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
+  return fmt::format("{}ms", ms);
+}
+
+// Docker's memory units are binary: "500m" is 500 MiB.
+std::string FormatMemory(double bytes) {
+  auto whole = static_cast<int64_t>(std::llround(bytes));
+  if (whole > 0 && whole % (1LL << 30) == 0) return fmt::format("{}g", whole >> 30);
+  if (whole > 0 && whole % (1LL << 20) == 0) return fmt::format("{}m", whole >> 20);
+  if (whole > 0 && whole % (1LL << 10) == 0) return fmt::format("{}k", whole >> 10);
+  return std::to_string(whole);
+}
+
+struct File {
+  std::string name;
+  const ir::Stack* stack;
+  std::vector<const Component*> services;  // sorted by name
+  bool persistent_data;                   // named volumes for database data
+};
+
+class ComposeEmitter {
+ public:
+  ComposeEmitter(const EmitOptions& options, DiagnosticEngine& diags) : options_(options), diags_(diags) {}
+
+  void Emit(const ir::Stack& stack, OutputSink& out) {
+    std::vector<const Component*> development;
+    std::vector<const Component*> tests;
+    for (const Component& c : stack.components()) {
+      if (c.kind == ComponentKind::Balancer) continue;
+      if (c.kind == ComponentKind::Task && c.Text("role") == "test") {
+        tests.push_back(&c);
+        continue;
+      }
+      development.push_back(&c);
+    }
+    out.Write("docker-compose.yml", Render({"docker-compose.yml", &stack, development, true}, ""),
+              FileMode::Regular);
+
+    if (!tests.empty()) {
+      // The test file is built from the "test" profile when there is one,
+      // so that names and environment are those of the test environment.
+      const ir::Stack* test_stack = options_.stack_for_profile ? options_.stack_for_profile("test") : nullptr;
+      if (!test_stack) test_stack = &stack;
+      std::vector<const Component*> services = TestClosure(*test_stack);
+      std::string usage;
+      for (const Component* c : services) {
+        if (c->kind == ComponentKind::Task && c->Text("role") == "test") {
+          usage += fmt::format("\nRun the test suite: docker-compose -f docker-compose.test.yml run --rm {}", c->name);
+        }
+      }
+      out.Write("docker-compose.test.yml",
+                Render({"docker-compose.test.yml", test_stack, services, false}, usage), FileMode::Regular);
+    }
+    if (!secrets_.empty()) out.Write(".env.example", EnvTemplate(), FileMode::Regular);
+  }
+
+ private:
+  // Every test task and what it needs, transitively; other tasks only when
+  // a test needs them.
+  static std::vector<const Component*> TestClosure(const ir::Stack& stack) {
+    std::set<std::string> names;
+    std::vector<const Component*> work;
+    for (const Component& c : stack.components()) {
+      if (c.kind == ComponentKind::Task && c.Text("role") == "test") work.push_back(&c);
+    }
+    while (!work.empty()) {
+      const Component* c = work.back();
+      work.pop_back();
+      if (!names.insert(c->name).second) continue;
+      for (const auto& [dependency, edge] : stack.DependenciesOf(*c)) work.push_back(dependency);
+    }
+    std::vector<const Component*> services;
+    for (const std::string& name : names) {
+      const Component* c = stack.Find(name);
+      if (c->kind != ComponentKind::Balancer) services.push_back(c);
+    }
+    return services;
+  }
+
+  std::string Render(const File& file, const std::string& usage) {
+    YAML::Emitter out;
+    out.SetIndent(2);
+    out << YAML::BeginMap << YAML::Key << "services" << YAML::Value << YAML::BeginMap;
+    std::set<std::string> in_file;
+    for (const Component* c : file.services) in_file.insert(c->name);
+    std::vector<std::string> volumes;
+    std::map<int64_t, const Component*> published;
+    for (const Component* c : file.services) {
+      out << YAML::Key << c->name << YAML::Value;
+      Service(out, file, *c, in_file, volumes, published);
+    }
+    out << YAML::EndMap;
+    if (!volumes.empty()) {
+      out << YAML::Key << "volumes" << YAML::Value << YAML::BeginMap;
+      for (const std::string& volume : volumes) out << YAML::Key << volume << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+    std::string header = fmt::format(
+        "Generated by stackc from {}{}. Do not edit: change the stack file and rebuild.\n"
+        "Build contexts are relative to the stack file's folder; run docker-compose with\n"
+        "--project-directory set to it when this file lives elsewhere.{}",
+        options_.source_name, file.stack->profile.empty() ? "" : fmt::format(" (profile {})", file.stack->profile),
+        usage);
+    return yaml::Comment(header) + out.c_str() + "\n";
+  }
+
+  void Service(YAML::Emitter& out, const File& file, const Component& c, const std::set<std::string>& in_file,
+               std::vector<std::string>& volumes, std::map<int64_t, const Component*>& published) {
+    const ir::Stack& stack = *file.stack;
+    out << YAML::BeginMap;
+    if (const Value* image = c.Find("image")) {
+      out << YAML::Key << "image" << YAML::Value;
+      Text(out, *image);
+    }
+    if (const Value* build = c.Find("build")) {
+      out << YAML::Key << "build" << YAML::Value;
+      if (const Value* dockerfile = c.Find("dockerfile")) {
+        out << YAML::BeginMap << YAML::Key << "context" << YAML::Value;
+        Text(out, *build);
+        out << YAML::Key << "dockerfile" << YAML::Value;
+        Text(out, *dockerfile);
+        out << YAML::EndMap;
+      } else {
+        Text(out, *build);
+      }
+    }
+    if (const Value* command = c.Find("command")) {
+      out << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const Value& item : command->items) Text(out, item);
+      out << YAML::EndSeq;
+    }
+    if (const Value* env = c.Find("env"); env && !env->entries.empty()) {
+      out << YAML::Key << "environment" << YAML::Value << YAML::BeginMap;
+      for (const auto& [key, value] : env->entries) {
+        out << YAML::Key << key << YAML::Value;
+        Text(out, value);
+      }
+      out << YAML::EndMap;
+    }
+    Ports(out, stack, c, published);
+    Volumes(out, file, c, volumes);
+    DependsOn(out, stack, c, in_file);
+    Healthcheck(out, c);
+    if (c.kind == ComponentKind::Task) out << YAML::Key << "restart" << YAML::Value << YAML::DoubleQuoted << "no";
+    Resources(out, c);
+    out << YAML::EndMap;
+  }
+
+  void Ports(YAML::Emitter& out, const ir::Stack& stack, const Component& c,
+             std::map<int64_t, const Component*>& published) {
+    std::vector<std::string> ports;
+    for (const auto& [balancer, edge] : stack.DependentsOf(c)) {
+      if (balancer->kind != ComponentKind::Balancer || edge->kind != ir::EdgeKind::Route) continue;
+      int64_t port = balancer->Int("port").value_or(80);
+      int64_t target = balancer->Int("target_port").value_or(c.Int("port").value_or(port));
+      auto [it, inserted] = published.emplace(port, balancer);
+      if (!inserted) {
+        const Value* mine = balancer->Find("port");
+        const Value* theirs = it->second->Find("port");
+        diags_.Report(DiagKind::PortConflict, mine && mine->origin.valid() ? mine->origin : balancer->name_range,
+                      fmt::format("balancers '{}' and '{}' both publish host port {}", it->second->name,
+                                  balancer->name, port))
+            .Note(theirs && theirs->origin.valid() ? theirs->origin : it->second->name_range,
+                  fmt::format("'{}' publishes it here", it->second->name));
+        continue;
+      }
+      ports.push_back(fmt::format("{}:{}", port, target));
+    }
+    if (ports.empty()) return;
+    out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& port : ports) out << YAML::DoubleQuoted << port;
+    out << YAML::EndSeq;
+  }
+
+  void Volumes(YAML::Emitter& out, const File& file, const Component& c, std::vector<std::string>& volumes) {
+    std::vector<std::string> mounts;
+    if (const Value* mount = c.Find("compose.source_mount"); mount && file.persistent_data) {
+      const Value* build = c.Find("build");
+      if (!build) {
+        diags_.Report(DiagKind::NotExpressibleInTarget, mount->origin,
+                      fmt::format("compose: '{}' has a source_mount but no build context to mount; it is left out",
+                                  c.name));
+      } else {
+        std::string context = build->LiteralText();
+        if (!context.starts_with(".") && !context.starts_with("/")) context = "./" + context;
+        mounts.push_back(fmt::format("{}:{}", context, mount->LiteralText()));
+      }
+    }
+    if (c.kind == ComponentKind::Database && file.persistent_data) {
+      const Value* data_dir = c.Find("data_dir");
+      if (!data_dir) {
+        diags_.Report(DiagKind::NotExpressibleInTarget, c.name_range,
+                      fmt::format("compose: database '{}' sets no data_dir, so its data cannot be kept in a volume",
+                                  c.name));
+      } else {
+        std::string volume = c.name + "-data";
+        volumes.push_back(volume);
+        mounts.push_back(fmt::format("{}:{}", volume, data_dir->LiteralText()));
+        if (const Value* storage = c.Find("storage")) {
+          diags_.Report(DiagKind::NotExpressibleInTarget, storage->origin,
+                        fmt::format("compose: local volumes have no size; 'storage = {}' of database '{}' only "
+                                    "makes its data persistent here",
+                                    storage->literal, c.name));
+        }
+      }
+    }
+    if (mounts.empty()) return;
+    out << YAML::Key << "volumes" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& mount : mounts) yaml::String(out, mount);
+    out << YAML::EndSeq;
+  }
+
+  static std::string Condition(const Component& dependency) {
+    switch (dependency.kind) {
+      case ComponentKind::Database:
+        return dependency.Find("ready") ? "service_healthy" : "service_started";
+      case ComponentKind::Task:
+        return "service_completed_successfully";
+      default:
+        return dependency.Find("health") && dependency.Find("port") ? "service_healthy" : "service_started";
+    }
+  }
+
+  static void DependsOn(YAML::Emitter& out, const ir::Stack& stack, const Component& c,
+                        const std::set<std::string>& in_file) {
+    std::map<std::string, std::string> conditions;
+    for (const auto& [dependency, edge] : stack.DependenciesOf(c)) {
+      const Component* service = dependency;
+      // A balancer is no service here; depending on it means depending on
+      // the app behind it.
+      if (service->kind == ComponentKind::Balancer) {
+        const Value* route = service->Find("route");
+        service = route ? stack.Find(route->literal) : nullptr;
+      }
+      if (!service || service == &c || !in_file.count(service->name)) continue;
+      conditions[service->name] = Condition(*service);
+    }
+    if (conditions.empty()) return;
+    out << YAML::Key << "depends_on" << YAML::Value << YAML::BeginMap;
+    for (const auto& [name, condition] : conditions) {
+      out << YAML::Key << name << YAML::Value << YAML::BeginMap << YAML::Key << "condition" << YAML::Value
+          << condition << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+
+  void Healthcheck(YAML::Emitter& out, const Component& c) {
+    if (c.kind == ComponentKind::Database) {
+      const Value* ready = c.Find("ready");
+      if (!ready) return;
+      out << YAML::Key << "healthcheck" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "test" << YAML::Value << YAML::Flow << YAML::BeginSeq << "CMD";
+      for (const Value& item : ready->items) Text(out, item);
+      out << YAML::EndSeq;
+      std::string interval = FormatDuration(c.Find("ready_interval") ? c.Find("ready_interval")->number : 5000);
+      out << YAML::Key << "interval" << YAML::Value << interval;
+      out << YAML::Key << "timeout" << YAML::Value << interval;
+      out << YAML::Key << "retries" << YAML::Value << c.Int("ready_retries").value_or(10);
+      out << YAML::EndMap;
+      return;
+    }
+    if (c.kind != ComponentKind::App) return;
+    const Value* health = c.Find("health");
+    std::optional<int64_t> port = c.Int("port");
+    if (!health || !port) return;
+    std::string path = health->LiteralText();
+    if (!path.starts_with("/")) path = "/" + path;
+    out << YAML::Key << "healthcheck" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "test" << YAML::Value << YAML::Flow << YAML::BeginSeq << "CMD-SHELL";
+    yaml::String(out, fmt::format("curl -fsS http://localhost:{}{} || exit 1", *port, Escape(path)));
+    out << YAML::EndSeq;
+    out << YAML::Key << "interval" << YAML::Value << "10s";
+    out << YAML::Key << "timeout" << YAML::Value << "5s";
+    out << YAML::Key << "retries" << YAML::Value << 5;
+    out << YAML::EndMap;
+  }
+
+  void Resources(YAML::Emitter& out, const Component& c) {
+    if (const Value* cpu = c.Find("cpu")) {
+      out << YAML::Key << "cpus" << YAML::Value << YAML::DoubleQuoted << fmt::format("{}", cpu->amount);
+    }
+    if (const Value* memory = c.Find("memory")) {
+      out << YAML::Key << "mem_limit" << YAML::Value << YAML::DoubleQuoted << FormatMemory(memory->amount);
+    }
+    std::optional<int64_t> replicas = c.Int("replicas");
+    if (c.kind != ComponentKind::App || !replicas || *replicas == 1) return;
+    const Value* origin = c.Find("replicas");
+    if (!Published(c) && *replicas > 1) {
+      out << YAML::Key << "scale" << YAML::Value << *replicas;
+      return;
+    }
+    diags_.Report(DiagKind::NotExpressibleInTarget, origin->origin.valid() ? origin->origin : c.name_range,
+                  fmt::format("compose: app '{}' publishes a host port, so it runs once, not {} times", c.name,
+                              *replicas))
+        .Note({}, "one host port can be bound by one container only");
+  }
+
+  bool Published(const Component& c) const { return published_apps_.count(c.name) > 0; }
+
+  // $ is Compose's interpolation character; a literal one is written $$.
+  static std::string Escape(std::string_view text) {
+    std::string out;
+    for (char ch : text) {
+      out += ch;
+      if (ch == '$') out += '$';
+    }
+    return out;
+  }
+
+  void Text(YAML::Emitter& out, const Value& value) {
+    std::string text;
+    if (value.kind != Value::Kind::Text) {
+      text = Escape(value.LiteralText());
+    } else {
+      for (const TextPart& part : value.text) {
+        switch (part.kind) {
+          case TextPart::Kind::Literal: text += Escape(part.text); break;
+          case TextPart::Kind::Secret: {
+            std::string variable = SecretVariable(part.text);
+            secrets_.insert(part.text);
+            text += fmt::format("${{{}:?set {} in .env, see .env.example}}", variable, variable);
+            break;
+          }
+          case TextPart::Kind::Symbol:
+            // Services reach each other by service name.
+            text += part.text;
+            break;
+        }
+      }
+    }
+    yaml::String(out, text);
+  }
+
+  std::string EnvTemplate() const {
+    std::string out = yaml::Comment(fmt::format(
+        "Secrets of {} for docker-compose. Copy this file to .env beside the compose files\n"
+        "and fill in each value; never commit the filled-in copy.",
+        options_.source_name));
+    for (const std::string& secret : secrets_) {
+      out += fmt::format("\n# secret(\"{}\")\n{}=\n", secret, SecretVariable(secret));
+    }
+    return out;
+  }
+
+ public:
+  void NotePublished(const ir::Stack& stack) {
+    for (const Component& c : stack.components()) {
+      if (c.kind != ComponentKind::Balancer) continue;
+      const Value* route = c.Find("route");
+      if (route) published_apps_.insert(route->literal);
+    }
+  }
+
+ private:
+  const EmitOptions& options_;
+  DiagnosticEngine& diags_;
+  std::set<std::string> secrets_;
+  std::set<std::string> published_apps_;
+};
+
+class ComposeBackend : public Backend {
+ public:
+  void Emit(const ir::Stack& stack, const EmitOptions& options, OutputSink& out,
+            DiagnosticEngine& diags) const override {
+    ComposeEmitter emitter(options, diags);
+    emitter.NotePublished(stack);
+    emitter.Emit(stack, out);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> Create() { return std::make_unique<ComposeBackend>(); }
+
+}  // namespace stackc::compose

@@ -1,0 +1,24 @@
+// The one table of targets. A new target is a folder under backends/ and a
+// row here.
+#include "backends/backend.h"
+#include "backends/compose/compose_backend.h"
+
+namespace stackc {
+
+const std::vector<BackendEntry>& Backends() {
+  static const std::vector<BackendEntry> backends = {
+      {"compose", "Docker Compose files for development and tests", &compose::Create},
+      {"kubernetes", "Kubernetes manifests and apply/update scripts (not available yet)", nullptr},
+      {"ecs", "Amazon ECS task definitions, services and AWS CLI scripts (not available yet)", nullptr},
+  };
+  return backends;
+}
+
+const BackendEntry* FindBackend(std::string_view name) {
+  for (const BackendEntry& entry : Backends()) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace stackc

@@ -1,0 +1,395 @@
+#include "frontend/parse/parser.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "StackLexer.h"
+#include "StackParser.h"
+#include "antlr4-runtime.h"
+
+namespace stackc {
+namespace {
+
+using grammar::StackLexer;
+using grammar::StackParser;
+
+// ANTLR counts code points; diagnostics and the editor speak bytes. This
+// maps one to the other, and is the identity for ASCII files.
+class OffsetMap {
+ public:
+  explicit OffsetMap(const std::string& text) : size_(static_cast<uint32_t>(text.size())) {
+    bool ascii = true;
+    for (unsigned char c : text) ascii = ascii && c < 0x80;
+    if (ascii) return;
+    for (uint32_t i = 0; i < text.size(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) byte_of_.push_back(i);
+    }
+  }
+  uint32_t Byte(size_t code_point) const {
+    if (byte_of_.empty()) return std::min<uint32_t>(static_cast<uint32_t>(code_point), size_);
+    return code_point < byte_of_.size() ? byte_of_[code_point] : size_;
+  }
+
+ private:
+  uint32_t size_;
+  std::vector<uint32_t> byte_of_;
+};
+
+std::string DescribeTokenType(size_t type) {
+  switch (type) {
+    case antlr4::Token::EOF: return "end of file";
+    case StackLexer::IDENT: return "a name";
+    case StackLexer::STRING: return "a string";
+    case StackLexer::INT: return "an integer";
+    case StackLexer::UNIT_NUMBER: return "a quantity or duration";
+    case StackLexer::LBRACE: return "'{'";
+    case StackLexer::RBRACE: return "'}'";
+    case StackLexer::LBRACK: return "'['";
+    case StackLexer::RBRACK: return "']'";
+    case StackLexer::LPAREN: return "'('";
+    case StackLexer::RPAREN: return "')'";
+    case StackLexer::EQ: return "'='";
+    case StackLexer::COMMA: return "','";
+    case StackLexer::DOT: return "'.'";
+    case StackLexer::COLON: return "':'";
+    case StackLexer::TRUE: return "'true'";
+    case StackLexer::FALSE: return "'false'";
+    case StackLexer::STACK: return "'stack'";
+    case StackLexer::IMPORT: return "'import'";
+    case StackLexer::PARAM: return "'param'";
+    case StackLexer::APP: return "'app'";
+    case StackLexer::DATABASE: return "'database'";
+    case StackLexer::TASK: return "'task'";
+    case StackLexer::BALANCER: return "'balancer'";
+    case StackLexer::PROFILE: return "'profile'";
+    case StackLexer::TEMPLATE: return "'template'";
+    default: return "a token";
+  }
+}
+
+std::string DescribeToken(const antlr4::Token* token) {
+  if (token->getType() == antlr4::Token::EOF) return "end of file";
+  return fmt::format("'{}'", token->getText());
+}
+
+// Token sets the grammar expects often enough to deserve one word.
+std::string DescribeExpected(const antlr4::misc::IntervalSet& expected) {
+  std::vector<size_t> types;
+  for (const auto& interval : expected.getIntervals()) {
+    for (ssize_t t = interval.a; t <= interval.b; ++t) types.push_back(static_cast<size_t>(t));
+  }
+  auto has = [&](size_t t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+  if (has(StackLexer::STACK) && has(StackLexer::APP) && has(StackLexer::PROFILE)) {
+    return "a declaration (stack, import, param, app, database, task, balancer, template or profile)";
+  }
+  if (has(StackLexer::STRING) && has(StackLexer::INT) && has(StackLexer::LBRACK)) return "a value";
+  if (has(StackLexer::IDENT) && has(StackLexer::RBRACE) && types.size() == 2) return "a property or '}'";
+  std::vector<std::string> names;
+  for (size_t t : types) names.push_back(DescribeTokenType(t));
+  if (names.empty()) return "something else";
+  if (names.size() == 1) return names[0];
+  std::string last = names.back();
+  names.pop_back();
+  return fmt::format("{} or {}", fmt::join(names, ", "), last);
+}
+
+class SyntaxErrorListener : public antlr4::BaseErrorListener {
+ public:
+  SyntaxErrorListener(FileId file, const OffsetMap& offsets, DiagnosticEngine& diags)
+      : file_(file), offsets_(offsets), diags_(diags) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t, size_t,
+                   const std::string&, std::exception_ptr error) override {
+    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+    if (parser == nullptr || offending == nullptr) return;
+    antlr4::misc::IntervalSet expected;
+    try {
+      if (error) std::rethrow_exception(error);
+      expected = parser->getExpectedTokens();
+    } catch (const antlr4::RecognitionException& e) {
+      expected = e.getExpectedTokens();
+    } catch (...) {
+      expected = parser->getExpectedTokens();
+    }
+    uint32_t begin = offsets_.Byte(offending->getStartIndex());
+    uint32_t end = offending->getType() == antlr4::Token::EOF ? begin
+                                                             : offsets_.Byte(offending->getStopIndex() + 1);
+    diags_.Report(DiagKind::SyntaxError, {file_, begin, end},
+                  fmt::format("expected {}, found {}", DescribeExpected(expected), DescribeToken(offending)));
+  }
+
+ private:
+  FileId file_;
+  const OffsetMap& offsets_;
+  DiagnosticEngine& diags_;
+};
+
+class AstBuilder {
+ public:
+  AstBuilder(FileId file, const OffsetMap& offsets, DiagnosticEngine& diags)
+      : file_(file), offsets_(offsets), diags_(diags) {}
+
+  ast::Module Build(StackParser::FileContext* tree) {
+    ast::Module module;
+    module.file = file_;
+    for (auto* decl : tree->decl()) {
+      if (auto* sd = decl->stackDecl()) {
+        if (sd->name) module.stacks.push_back({Ident(sd->name), Range(sd)});
+      } else if (auto* id = decl->importDecl()) {
+        if (id->target && id->target->getType() == StackLexer::STRING) {
+          ast::ExprPtr target = String(id->target);
+          module.imports.push_back({target->PlainString(), TokenRange(id->target)});
+        }
+      } else if (auto* pd = decl->paramDecl()) {
+        if (!pd->name) continue;
+        ast::ParamDecl param{Ident(pd->name), std::nullopt, nullptr, Range(pd)};
+        if (pd->typeName) param.type = Ident(pd->typeName);
+        if (pd->value()) param.default_value = Value(pd->value());
+        module.params.push_back(std::move(param));
+      } else if (auto* td = decl->templateDecl()) {
+        if (!td->name || !td->base || !td->body()) continue;
+        module.templates.push_back({Ident(td->name), Ident(td->base), Body(td->body()), Range(td)});
+      } else if (auto* cd = decl->componentDecl()) {
+        if (!cd->name || !cd->body()) continue;
+        ast::ComponentDecl component{Kind(cd->componentKind()), Ident(cd->name), std::nullopt,
+                                     Body(cd->body()), Range(cd)};
+        if (cd->base) component.base = Ident(cd->base);
+        module.components.push_back(std::move(component));
+      } else if (auto* pf = decl->profileDecl()) {
+        if (!pf->name) continue;
+        ast::ProfileDecl profile{Ident(pf->name), {}, Range(pf)};
+        for (auto* o : pf->profileEntry()) {
+          if (!o->path() || !o->value()) continue;
+          profile.overrides.push_back({Path(o->path()), Value(o->value()), Range(o)});
+        }
+        module.profiles.push_back(std::move(profile));
+      }
+    }
+    return module;
+  }
+
+ private:
+  SourceRange TokenRange(const antlr4::Token* token) const {
+    return {file_, offsets_.Byte(token->getStartIndex()), offsets_.Byte(token->getStopIndex() + 1)};
+  }
+  SourceRange Range(antlr4::ParserRuleContext* ctx) const {
+    const antlr4::Token* stop = ctx->getStop() ? ctx->getStop() : ctx->getStart();
+    uint32_t begin = offsets_.Byte(ctx->getStart()->getStartIndex());
+    uint32_t end = stop->getType() == antlr4::Token::EOF ? begin : offsets_.Byte(stop->getStopIndex() + 1);
+    return {file_, begin, std::max(begin, end)};
+  }
+  ast::Ident Ident(const antlr4::Token* token) const { return {token->getText(), TokenRange(token)}; }
+  ast::Ident Ident(StackParser::BaseNameContext* ctx) const {
+    return {ctx->getText(), Range(ctx)};
+  }
+
+  static ast::ComponentKind Kind(StackParser::ComponentKindContext* ctx) {
+    if (ctx->DATABASE()) return ast::ComponentKind::Database;
+    if (ctx->TASK()) return ast::ComponentKind::Task;
+    if (ctx->BALANCER()) return ast::ComponentKind::Balancer;
+    return ast::ComponentKind::App;
+  }
+
+  std::vector<ast::Ident> Path(StackParser::PathContext* ctx) const {
+    std::vector<ast::Ident> path;
+    for (auto* node : ctx->IDENT()) path.push_back(Ident(node->getSymbol()));
+    return path;
+  }
+
+  ast::Block Body(StackParser::BodyContext* ctx) const {
+    ast::Block block{{}, Range(ctx)};
+    for (auto* member : ctx->member()) {
+      if (auto* p = dynamic_cast<StackParser::PropertyMemberContext*>(member)) {
+        if (!p->name || !p->value()) continue;
+        block.members.push_back({Ident(p->name), Value(p->value()), nullptr, Range(p)});
+      } else if (auto* b = dynamic_cast<StackParser::BlockMemberContext*>(member)) {
+        if (!b->name || !b->body()) continue;
+        block.members.push_back(
+            {Ident(b->name), nullptr, std::make_unique<ast::Block>(Body(b->body())), Range(b)});
+      }
+    }
+    return block;
+  }
+
+  ast::ExprPtr Value(StackParser::ValueContext* ctx) const {
+    if (auto* s = dynamic_cast<StackParser::StringValueContext*>(ctx)) return String(s->STRING()->getSymbol());
+    auto expr = std::make_unique<ast::Expr>();
+    expr->range = Range(ctx);
+    if (auto* i = dynamic_cast<StackParser::IntValueContext*>(ctx)) {
+      std::string text = i->getText();
+      int64_t value = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || ptr != text.data() + text.size()) {
+        diags_.Report(DiagKind::IntegerOutOfRange, expr->range,
+                      fmt::format("integer '{}' does not fit in 64 bits", text));
+      }
+      expr->kind = ast::ExprKind::Int;
+      expr->int_value = value;
+    } else if (dynamic_cast<StackParser::UnitValueContext*>(ctx)) {
+      expr->kind = ast::ExprKind::Unit;
+      expr->unit_text = ctx->getText();
+    } else if (auto* b = dynamic_cast<StackParser::BoolValueContext*>(ctx)) {
+      expr->kind = ast::ExprKind::Bool;
+      expr->bool_value = b->TRUE() != nullptr;
+    } else if (auto* l = dynamic_cast<StackParser::ListValueContext*>(ctx)) {
+      expr->kind = ast::ExprKind::List;
+      for (auto* item : l->value()) expr->items.push_back(Value(item));
+    } else if (auto* m = dynamic_cast<StackParser::MapValueContext*>(ctx)) {
+      expr->kind = ast::ExprKind::Map;
+      for (auto* entry : m->mapEntry()) {
+        if (!entry->key || !entry->value()) continue;
+        ast::Ident key = Ident(entry->key);
+        if (entry->key->getType() == StackLexer::STRING) key.name = String(entry->key)->PlainString();
+        expr->entries.push_back({std::move(key), Value(entry->value())});
+      }
+    } else if (auto* c = dynamic_cast<StackParser::CallValueContext*>(ctx)) {
+      expr->kind = ast::ExprKind::Call;
+      if (c->name) expr->callee = Ident(c->name);
+      for (auto* arg : c->value()) expr->items.push_back(Value(arg));
+    } else if (auto* p = dynamic_cast<StackParser::PathValueContext*>(ctx)) {
+      expr->kind = ast::ExprKind::Path;
+      if (p->path()) expr->path = Path(p->path());
+    }
+    return expr;
+  }
+
+  // Decodes escapes and splits out ${...} interpolations, keeping the byte
+  // range of each piece for diagnostics.
+  ast::ExprPtr String(const antlr4::Token* token) const {
+    auto expr = std::make_unique<ast::Expr>();
+    expr->kind = ast::ExprKind::String;
+    expr->range = TokenRange(token);
+    const std::string text = token->getText();
+    uint32_t base = expr->range.begin;
+    size_t end = text.size() > 1 && text.back() == '"' ? text.size() - 1 : text.size();
+    ast::StringPart literal;
+    size_t literal_begin = 1;
+    auto flush = [&](size_t at) {
+      if (!literal.text.empty()) {
+        literal.range = {file_, base + static_cast<uint32_t>(literal_begin), base + static_cast<uint32_t>(at)};
+        expr->parts.push_back(std::move(literal));
+      }
+      literal = ast::StringPart{};
+      literal_begin = at;
+    };
+    for (size_t i = 1; i < end; ++i) {
+      char c = text[i];
+      if (c == '\\' && i + 1 < end) {
+        char next = text[i + 1];
+        switch (next) {
+          case 'n': literal.text += '\n'; break;
+          case 't': literal.text += '\t'; break;
+          case '"': case '\\': case '$': literal.text += next; break;
+          default:
+            diags_.Report(DiagKind::InvalidEscape,
+                          {file_, base + static_cast<uint32_t>(i), base + static_cast<uint32_t>(i + 2)},
+                          fmt::format("unknown escape sequence '\\{}'", next))
+                .Note({}, "the escapes are \\\", \\\\, \\$, \\n and \\t");
+            literal.text += next;
+        }
+        ++i;
+        continue;
+      }
+      if (c == '$' && i + 1 < end && text[i + 1] == '{') {
+        flush(i);
+        size_t close = text.find('}', i + 2);
+        SourceRange whole{file_, base + static_cast<uint32_t>(i),
+                          base + static_cast<uint32_t>(close == std::string::npos || close > end ? end : close + 1)};
+        if (close == std::string::npos || close > end) {
+          diags_.Report(DiagKind::InvalidInterpolation, whole, "unterminated interpolation: missing '}'");
+          i = end;
+          literal_begin = end;
+          break;
+        }
+        ast::StringPart part{true, "", {}, whole};
+        if (!ParseInterpolationPath(text, i + 2, close, base, part.path)) {
+          diags_.Report(DiagKind::InvalidInterpolation, whole,
+                        fmt::format("'${{{}}}' is not a reference; expected a name such as ${{tag}} or ${{postgres.host}}",
+                                    text.substr(i + 2, close - i - 2)));
+        } else {
+          expr->parts.push_back(std::move(part));
+        }
+        i = close;
+        literal_begin = close + 1;
+        continue;
+      }
+      literal.text += c;
+    }
+    flush(end);
+    return expr;
+  }
+
+  // name(.name)* with optional blanks around it.
+  bool ParseInterpolationPath(const std::string& text, size_t begin, size_t end, uint32_t base,
+                              std::vector<ast::Ident>& path) const {
+    while (begin < end && text[begin] == ' ') ++begin;
+    while (end > begin && text[end - 1] == ' ') --end;
+    size_t i = begin;
+    while (i <= end) {
+      size_t start = i;
+      if (i < end && (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_')) {
+        ++i;
+        while (i < end && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '-')) ++i;
+      }
+      if (i == start) return false;
+      path.push_back({text.substr(start, i - start),
+                      {file_, base + static_cast<uint32_t>(start), base + static_cast<uint32_t>(i)}});
+      if (i == end) return true;
+      if (text[i] != '.') return false;
+      ++i;
+    }
+    return false;
+  }
+
+  FileId file_;
+  const OffsetMap& offsets_;
+  DiagnosticEngine& diags_;
+};
+
+}  // namespace
+
+ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEngine& diags) {
+  const std::string& text = sources.text(file);
+  OffsetMap offsets(text);
+  antlr4::ANTLRInputStream input(text);
+  StackLexer lexer(&input);
+  lexer.removeErrorListeners();
+
+  // Lexing first lets us report bad characters and unterminated strings
+  // once, in our words, and hand the parser only tokens it can use.
+  std::vector<std::unique_ptr<antlr4::Token>> tokens;
+  for (auto& token : lexer.getAllTokens()) {
+    SourceRange range{file, offsets.Byte(token->getStartIndex()), offsets.Byte(token->getStopIndex() + 1)};
+    if (token->getType() == StackLexer::UNEXPECTED_CHAR) {
+      diags.Report(DiagKind::UnexpectedCharacter, range,
+                   fmt::format("unexpected character '{}'", token->getText()));
+      continue;
+    }
+    if (token->getType() == StackLexer::UNTERMINATED_STRING) {
+      diags.Report(DiagKind::UnterminatedString, range, "missing closing '\"' at the end of the string");
+      auto fixed = std::make_unique<antlr4::CommonToken>(token.get());
+      fixed->setType(StackLexer::STRING);
+      fixed->setText(token->getText() + "\"");
+      tokens.push_back(std::move(fixed));
+      continue;
+    }
+    tokens.push_back(std::move(token));
+  }
+  auto eof = std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF, "<EOF>");
+  eof->setStartIndex(input.size());
+  eof->setStopIndex(input.size() - 1);
+  eof->setLine(0);
+  tokens.push_back(std::move(eof));
+
+  antlr4::ListTokenSource source(std::move(tokens));
+  antlr4::CommonTokenStream stream(&source);
+  StackParser parser(&stream);
+  parser.removeErrorListeners();
+  SyntaxErrorListener listener(file, offsets, diags);
+  parser.addErrorListener(&listener);
+  StackParser::FileContext* tree = parser.file();
+  return AstBuilder(file, offsets, diags).Build(tree);
+}
+
+}  // namespace stackc

@@ -1,0 +1,261 @@
+#include "frontend/sema/schema.h"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace stackc {
+namespace {
+
+using ast::ComponentKind;
+
+// Properties that every kind shares: ordering.
+std::vector<PropertySchema> WithOrdering(std::vector<PropertySchema> properties) {
+  properties.push_back({"needs", ValueType::RefList,
+                        "components that must be up (databases healthy, tasks finished) before this one starts"});
+  properties.push_back({"before", ValueType::RefList, "components that must wait until this one is ready"});
+  properties.push_back({"after", ValueType::RefList, "components this one waits for, without using them"});
+  return properties;
+}
+
+std::vector<KindSchema> BuildSchemas() {
+  constexpr int64_t kMaxPort = 65535;
+  std::vector<KindSchema> schemas;
+
+  schemas.push_back(KindSchema{
+      ComponentKind::App,
+      "a long-running service built from your code, such as a web server",
+      WithOrdering({
+          {"image", ValueType::String, "container image to run and to tag builds with, e.g. \"pacuna/webapp:${tag}\""},
+          {"build", ValueType::String, "build context directory, relative to the stack file"},
+          {"dockerfile", ValueType::String, "Dockerfile path inside the build context"},
+          {"command", ValueType::StringList, "command that replaces the image's default command"},
+          {"port", ValueType::Int, "port the app listens on inside its container", {}, false, kAnyComponent, {}, 1, kMaxPort},
+          {"replicas", ValueType::Int, "number of copies to run", "1", false, kAnyComponent, {}, 0, 1000},
+          {"env", ValueType::Env, "environment variables; values may reference secrets and other components", "{}", true},
+          {"health", ValueType::String, "HTTP path that answers 200 when the app is healthy, e.g. \"/\""},
+          {"cpu", ValueType::Quantity, "CPU the app may use, in cores: 250m, 1"},
+          {"memory", ValueType::Quantity, "memory the app may use: 500Mi, 1Gi"},
+      }),
+      {{"compose", "settings only the Docker Compose target uses",
+        {{"source_mount", ValueType::String,
+          "in development, mount the build context at this path so code changes show without a rebuild"}}}},
+      {
+          {"host", ValueType::String, "host name other components reach the app at", true, true},
+          {"port", ValueType::Int, "the app's port"},
+          {"url", ValueType::String, "http://host:port", true, true},
+          {"image", ValueType::String, "the app's image", false},
+      }});
+
+  schemas.push_back(KindSchema{
+      ComponentKind::Database,
+      "a database server; a container on Compose and Kubernetes, a managed RDS instance on ECS",
+      WithOrdering({
+          {"image", ValueType::String, "engine image, e.g. \"postgres:9.5.3\""},
+          {"port", ValueType::Int, "port the engine listens on", {}, false, kAnyComponent, {}, 1, kMaxPort},
+          {"engine", ValueType::String, "engine family, used for managed databases", {}, false, kAnyComponent,
+           {"postgres", "mysql", "redis"}},
+          {"scheme", ValueType::String, "URL scheme of the `url` attribute, e.g. \"postgres\""},
+          {"data_dir", ValueType::String, "directory inside the container where the engine keeps its data"},
+          {"env", ValueType::Env, "environment of the engine container", "{}", true},
+          {"ready", ValueType::StringList, "command that exits 0 once the engine accepts connections"},
+          {"ready_interval", ValueType::Duration, "time between two readiness checks", "5s"},
+          {"ready_retries", ValueType::Int, "readiness checks to fail before the engine counts as down", "10",
+           false, kAnyComponent, {}, 1, 1000},
+          {"name", ValueType::String, "name of the database to create"},
+          {"user", ValueType::String, "user that owns the database"},
+          {"password", ValueType::String, "password of that user; write secret(\"name\"), never a literal", {}, true},
+          {"storage", ValueType::Quantity, "size of the persistent volume for the data; without it data is lost on restart"},
+      }),
+      {},
+      {
+          {"host", ValueType::String, "host name of the database server", true, true},
+          {"port", ValueType::Int, "port of the database server"},
+          {"name", ValueType::String, "database name"},
+          {"user", ValueType::String, "database user"},
+          {"password", ValueType::String, "database password (a secret when declared as one)"},
+          {"url", ValueType::String, "scheme://user:password@host:port/name", true, true},
+      }});
+
+  schemas.push_back(KindSchema{
+      ComponentKind::Task,
+      "a one-off command that runs to completion: a migration, a seed, a test suite",
+      WithOrdering({
+          {"from", ValueType::Ref, "app whose image, build and environment the task reuses", {}, false, kApps},
+          {"image", ValueType::String, "container image, when not taken from an app"},
+          {"build", ValueType::String, "build context directory, when not taken from an app"},
+          {"command", ValueType::StringList, "command to run"},
+          {"env", ValueType::Env, "environment variables, added to those of `from`", "{}", true},
+          {"role", ValueType::String, "setup tasks prepare a deployment; test tasks run the test suite", "\"setup\"",
+           false, kAnyComponent, {"setup", "test"}},
+      }),
+      {},
+      {}});
+
+  schemas.push_back(KindSchema{
+      ComponentKind::Balancer,
+      "a load balancer that publishes an app to the outside",
+      WithOrdering({
+          {"route", ValueType::Ref, "app that receives the traffic", {}, false, kApps},
+          {"port", ValueType::Int, "port the balancer listens on", "80", false, kAnyComponent, {}, 1, kMaxPort},
+          {"target_port", ValueType::Int, "port of the app to send traffic to; defaults to the app's port", {},
+           false, kAnyComponent, {}, 1, kMaxPort},
+          {"health", ValueType::String, "HTTP path to health-check; defaults to the app's health path"},
+          {"public", ValueType::Bool, "reachable from the internet, not only inside the cluster", "false"},
+      }),
+      {},
+      {
+          {"host", ValueType::String, "host name of the balancer", true, true},
+          {"port", ValueType::Int, "port of the balancer"},
+          {"url", ValueType::String, "http://host:port", true, true},
+      }});
+  return schemas;
+}
+
+}  // namespace
+
+std::string_view TypeName(ValueType type) {
+  switch (type) {
+    case ValueType::String: return "string";
+    case ValueType::Int: return "int";
+    case ValueType::Bool: return "bool";
+    case ValueType::Quantity: return "quantity";
+    case ValueType::Duration: return "duration";
+    case ValueType::Ref: return "reference";
+    case ValueType::StringList: return "list of strings";
+    case ValueType::RefList: return "list of references";
+    case ValueType::Env: return "map";
+    case ValueType::Secret: return "secret";
+  }
+  return "value";
+}
+
+std::optional<ValueType> ParamTypeByName(std::string_view name) {
+  if (name == "string") return ValueType::String;
+  if (name == "int") return ValueType::Int;
+  if (name == "bool") return ValueType::Bool;
+  if (name == "quantity") return ValueType::Quantity;
+  if (name == "duration") return ValueType::Duration;
+  return std::nullopt;
+}
+
+uint8_t MaskOf(ast::ComponentKind kind) {
+  switch (kind) {
+    case ComponentKind::App: return kApps;
+    case ComponentKind::Database: return kDatabases;
+    case ComponentKind::Task: return kTasks;
+    case ComponentKind::Balancer: return kBalancers;
+  }
+  return 0;
+}
+
+const std::vector<KindSchema>& AllSchemas() {
+  static const std::vector<KindSchema> schemas = BuildSchemas();
+  return schemas;
+}
+
+const KindSchema& SchemaOf(ast::ComponentKind kind) { return AllSchemas()[static_cast<size_t>(kind)]; }
+
+const PropertySchema* KindSchema::FindProperty(std::string_view name) const {
+  for (const PropertySchema& p : properties) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+const BlockSchema* KindSchema::FindBlock(std::string_view name) const {
+  for (const BlockSchema& b : blocks) {
+    if (b.name == name) return &b;
+  }
+  return nullptr;
+}
+
+const AttributeSchema* KindSchema::FindAttribute(std::string_view name) const {
+  for (const AttributeSchema& a : attributes) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+const PropertySchema* FindProperty(const BlockSchema& block, std::string_view name) {
+  for (const PropertySchema& p : block.properties) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+static std::pair<std::string_view, std::string_view> SplitUnit(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  return {text.substr(0, i), text.substr(i)};
+}
+
+static std::optional<double> ParseNumber(std::string_view digits) {
+  if (digits.empty()) return std::nullopt;
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
+static std::optional<double> QuantityFactor(std::string_view unit) {
+  static const std::pair<std::string_view, double> kUnits[] = {
+      {"", 1},          {"m", 1e-3},       {"k", 1e3},        {"M", 1e6},        {"G", 1e9},
+      {"T", 1e12},      {"P", 1e15},       {"E", 1e18},       {"Ki", 1024.0},    {"Mi", 1048576.0},
+      {"Gi", 1073741824.0}, {"Ti", 1099511627776.0}, {"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}};
+  for (const auto& [name, factor] : kUnits) {
+    if (name == unit) return factor;
+  }
+  return std::nullopt;
+}
+
+static std::optional<int64_t> DurationFactor(std::string_view unit) {
+  if (unit == "ms") return 1;
+  if (unit == "s") return 1000;
+  if (unit == "m") return 60'000;
+  if (unit == "h") return 3'600'000;
+  return std::nullopt;
+}
+
+bool IsQuantityUnit(std::string_view unit) { return !unit.empty() && QuantityFactor(unit).has_value(); }
+bool IsDurationUnit(std::string_view unit) { return DurationFactor(unit).has_value(); }
+
+std::optional<double> ParseQuantity(std::string_view text) {
+  auto [digits, unit] = SplitUnit(text);
+  std::optional<double> number = ParseNumber(digits);
+  std::optional<double> factor = QuantityFactor(unit);
+  if (!number || !factor) return std::nullopt;
+  return *number * *factor;
+}
+
+std::optional<int64_t> ParseDuration(std::string_view text) {
+  auto [digits, unit] = SplitUnit(text);
+  std::optional<double> number = ParseNumber(digits);
+  std::optional<int64_t> factor = DurationFactor(unit);
+  if (!number || !factor) return std::nullopt;
+  return static_cast<int64_t>(std::llround(*number * static_cast<double>(*factor)));
+}
+
+bool IsDnsLabel(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return name.front() != '-' && name.back() != '-';
+}
+
+std::string ToDnsLabel(std::string_view name) {
+  std::string label;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') label += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) label += c;
+    else label += '-';
+  }
+  while (!label.empty() && label.front() == '-') label.erase(label.begin());
+  while (!label.empty() && label.back() == '-') label.pop_back();
+  if (label.size() > 63) label.resize(63);
+  while (!label.empty() && label.back() == '-') label.pop_back();
+  return label.empty() ? "x" : label;
+}
+
+}  // namespace stackc

@@ -1,0 +1,769 @@
+#include "frontend/sema/sema.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+namespace stackc {
+namespace {
+
+using ast::ComponentKind;
+using ast::Expr;
+using ast::ExprKind;
+
+std::string KindsText(uint8_t mask) {
+  std::vector<std::string> names;
+  if (mask & kApps) names.push_back("an app");
+  if (mask & kDatabases) names.push_back("a database");
+  if (mask & kTasks) names.push_back("a task");
+  if (mask & kBalancers) names.push_back("a balancer");
+  if (names.size() == 4) return "a component";
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) text += i + 1 == names.size() ? " or " : ", ";
+    text += names[i];
+  }
+  return text;
+}
+
+bool IsScalar(ValueType type) {
+  return type == ValueType::String || type == ValueType::Int || type == ValueType::Bool ||
+         type == ValueType::Quantity || type == ValueType::Duration || type == ValueType::Secret;
+}
+
+bool IsEnvName(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+bool IsSecretName(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+// The type of a reference, as far as analysis can tell.
+struct RefType {
+  ValueType type;
+  bool secret = false;
+  uint8_t kind = 0;  // for Ref: the referenced component's kind
+};
+
+class Analyzer {
+ public:
+  Analyzer(const LoadedModules& loaded, DiagnosticEngine& diags) : loaded_(loaded), diags_(diags) {}
+
+  CheckedStack Run() {
+    CollectStack();
+    CollectNames();
+    for (auto& [name, param] : result_.params) CheckParam(param);
+    for (const ast::TemplateDecl* t : template_order_) CheckTemplate(*t);
+    for (auto& [name, component] : result_.components) BuildComponent(component);
+    for (auto& [name, component] : result_.components) CheckRequired(component);
+    for (auto& [name, profile] : result_.profiles) CheckProfile(*profile);
+    return std::move(result_);
+  }
+
+ private:
+  // ---- Declarations -------------------------------------------------------
+
+  void CollectStack() {
+    const ast::Module& main = loaded_.modules.front();
+    for (size_t m = 0; m < loaded_.modules.size(); ++m) {
+      for (const ast::StackDecl& stack : loaded_.modules[m].stacks) {
+        if (m != 0) {
+          diags_.Report(DiagKind::MisplacedStackDeclaration, stack.range,
+                        "an imported module cannot declare a stack; only the stack file itself does");
+          continue;
+        }
+        if (!result_.name.empty()) {
+          diags_.Report(DiagKind::MisplacedStackDeclaration, stack.range, "the stack is already declared")
+              .Note(result_.name_range, fmt::format("stack '{}' is declared here", result_.name));
+          continue;
+        }
+        result_.name = stack.name.name;
+        result_.name_range = stack.name.range;
+        CheckDnsName(stack.name, "stack");
+      }
+    }
+    if (result_.name.empty()) {
+      diags_.Report(DiagKind::MissingStackDeclaration, {main.file, 0, 0},
+                    "missing 'stack NAME' declaration; the name labels and prefixes everything deployed")
+          .Fix({main.file, 0, 0}, "stack my-stack\n");
+    }
+  }
+
+  // Templates only appear after ':', so they have a namespace of their own
+  // and `database postgres : postgres` reads naturally.
+  bool Declare(const ast::Ident& name, std::string_view what) {
+    auto& declared = what == "template" ? declared_templates_ : declared_;
+    auto [it, inserted] = declared.emplace(name.name, std::make_pair(name.range, std::string(what)));
+    if (inserted) return true;
+    diags_.Report(DiagKind::DuplicateName, name.range,
+                  fmt::format("'{}' is already declared as a {}", name.name, it->second.second))
+        .Note(it->second.first, "previous declaration is here");
+    return false;
+  }
+
+  void CollectNames() {
+    for (const ast::Module& module : loaded_.modules) {
+      for (const ast::ParamDecl& param : module.params) {
+        if (Declare(param.name, "param")) result_.params[param.name.name] = {&param, ValueType::String};
+      }
+      for (const ast::TemplateDecl& t : module.templates) {
+        if (Declare(t.name, "template")) {
+          templates_[t.name.name] = &t;
+          template_order_.push_back(&t);
+        }
+      }
+      for (const ast::ComponentDecl& c : module.components) {
+        if (!Declare(c.name, ast::KindName(c.kind))) continue;
+        CheckDnsName(c.name, ast::KindName(c.kind));
+        result_.components[c.name.name] = {&c, c.kind, c.name.name, {}, {}};
+      }
+      for (const ast::ProfileDecl& p : module.profiles) {
+        auto [it, inserted] = result_.profiles.emplace(p.name.name, &p);
+        if (!inserted) {
+          diags_.Report(DiagKind::DuplicateName, p.name.range,
+                        fmt::format("profile '{}' is already declared", p.name.name))
+              .Note(it->second->name.range, "previous declaration is here");
+        }
+      }
+    }
+  }
+
+  void CheckDnsName(const ast::Ident& name, std::string_view what) {
+    if (IsDnsLabel(name.name)) return;
+    std::string fixed = ToDnsLabel(name.name);
+    diags_.Report(DiagKind::InvalidDnsName, name.range,
+                  fmt::format("{} name '{}' is not a valid DNS-1123 label", what, name.name))
+        .Note({}, "names become host names and Kubernetes object names: use at most 63 lower-case letters, "
+                  "digits and '-', starting and ending with a letter or digit")
+        .Fix(name.range, fixed);
+  }
+
+  // ---- Parameters ---------------------------------------------------------
+
+  void CheckParam(CheckedParam& param) {
+    const ast::ParamDecl& decl = *param.decl;
+    if (decl.type) {
+      std::optional<ValueType> type = ParamTypeByName(decl.type->name);
+      if (!type) {
+        Diagnostic& d = diags_.Report(DiagKind::UnknownType, decl.type->range,
+                                      fmt::format("unknown type '{}' for param '{}'", decl.type->name, decl.name.name));
+        std::string suggestion = ClosestMatch(decl.type->name, {"string", "int", "bool", "quantity", "duration"});
+        if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(decl.type->range, suggestion);
+        d.Note({}, "param types are string, int, bool, quantity and duration");
+        param.type = ValueType::String;
+        return;
+      }
+      param.type = *type;
+      if (decl.default_value) {
+        Check(*decl.default_value, {param.type, fmt::format("param '{}'", decl.name.name)}, nullptr);
+        RequireLiteral(*decl.default_value, decl.name.name);
+      }
+      return;
+    }
+    if (!decl.default_value) {
+      diags_.Report(DiagKind::UnknownType, decl.name.range,
+                    fmt::format("param '{}' needs a type or a default value", decl.name.name))
+          .Fix({decl.name.range.file, decl.name.range.end, decl.name.range.end}, ": string");
+      return;
+    }
+    const Expr& value = *decl.default_value;
+    switch (value.kind) {
+      case ExprKind::String: param.type = ValueType::String; break;
+      case ExprKind::Int: param.type = ValueType::Int; break;
+      case ExprKind::Bool: param.type = ValueType::Bool; break;
+      case ExprKind::Unit: {
+        std::string_view unit = std::string_view(value.unit_text).substr(value.unit_text.find_first_not_of("0123456789."));
+        bool quantity = IsQuantityUnit(unit), duration = IsDurationUnit(unit);
+        if (quantity && duration) {
+          diags_.Report(DiagKind::AmbiguousUnit, value.range,
+                        fmt::format("'{}' could be a quantity (milli) or a duration (minutes)", value.unit_text))
+              .Note({}, fmt::format("declare the type: param {}: duration = {}", decl.name.name, value.unit_text));
+          return;
+        }
+        param.type = duration ? ValueType::Duration : ValueType::Quantity;
+        break;
+      }
+      default: param.type = ValueType::String; break;
+    }
+    Check(value, {param.type, fmt::format("param '{}'", decl.name.name)}, nullptr);
+    RequireLiteral(value, decl.name.name);
+  }
+
+  void RequireLiteral(const Expr& value, std::string_view param) {
+    bool literal = value.kind == ExprKind::Int || value.kind == ExprKind::Bool || value.kind == ExprKind::Unit ||
+                   value.IsPlainString();
+    if (literal || value.kind == ExprKind::Invalid) return;
+    diags_.Report(DiagKind::TypeMismatch, value.range,
+                  fmt::format("the default of param '{}' must be a literal string, int, bool, quantity or duration", param));
+  }
+
+  // ---- Templates and components ----------------------------------------------
+
+  // The chain of templates a base name stands for, most basic first, and
+  // the kind it finally names; reports unknown names and cycles.
+  std::optional<ComponentKind> ResolveBase(const ast::Ident& base, std::vector<const ast::TemplateDecl*>& chain) {
+    static const std::pair<std::string_view, ComponentKind> kKinds[] = {
+        {"app", ComponentKind::App}, {"database", ComponentKind::Database},
+        {"task", ComponentKind::Task}, {"balancer", ComponentKind::Balancer}};
+    const ast::Ident* current = &base;
+    std::set<std::string> seen;
+    while (true) {
+      for (const auto& [name, kind] : kKinds) {
+        if (current->name == name) return kind;
+      }
+      auto it = templates_.find(current->name);
+      if (it == templates_.end()) {
+        Diagnostic& d = diags_.Report(DiagKind::UnknownTemplate, current->range,
+                                      fmt::format("unknown template '{}'", current->name));
+        std::vector<std::string> names;
+        for (const auto& [name, t] : templates_) names.push_back(name);
+        std::string suggestion = ClosestMatch(current->name, names);
+        if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(current->range, suggestion);
+        if (templates_.empty()) d.Note({}, "templates come from imports such as import \"std/rails\"");
+        return std::nullopt;
+      }
+      if (!seen.insert(current->name).second) {
+        std::string cycle;
+        for (const ast::TemplateDecl* t : chain) cycle += t->name.name + " -> ";
+        diags_.Report(DiagKind::TemplateCycle, current->range,
+                      fmt::format("templates extend each other in a cycle: {}{}", cycle, current->name));
+        return std::nullopt;
+      }
+      chain.insert(chain.begin(), it->second);
+      current = &it->second->base;
+    }
+  }
+
+  void CheckTemplate(const ast::TemplateDecl& t) {
+    std::vector<const ast::TemplateDecl*> chain;
+    std::optional<ComponentKind> kind = ResolveBase(t.base, chain);
+    if (!kind) return;
+    std::map<std::string, std::vector<const Expr*>> unused;
+    CheckBody(t.body, *kind, fmt::format("template '{}'", t.name.name), unused);
+  }
+
+  void BuildComponent(CheckedComponent& component) {
+    const ast::ComponentDecl& decl = *component.decl;
+    if (decl.base) {
+      std::optional<ComponentKind> kind = ResolveBase(*decl.base, component.templates);
+      if (!kind) {
+        component.templates.clear();
+        broken_bases_.insert(component.name);
+      } else if (*kind != decl.kind) {
+        diags_.Report(DiagKind::TemplateKindMismatch, decl.base->range,
+                      fmt::format("template '{}' is for a {}, but '{}' is a {}", decl.base->name,
+                                  ast::KindName(*kind), decl.name.name, ast::KindName(decl.kind)))
+            .Note(templates_[decl.base->name]->range, fmt::format("template '{}' is declared here", decl.base->name));
+        component.templates.clear();
+        broken_bases_.insert(component.name);
+      }
+    }
+    // Template bodies were checked on their own; here they only contribute.
+    for (const ast::TemplateDecl* t : component.templates) Collect(t->body, "", component.properties);
+    std::string owner = fmt::format("{} '{}'", ast::KindName(decl.kind), decl.name.name);
+    CheckBody(decl.body, decl.kind, owner, component.properties, &component);
+  }
+
+  static void Collect(const ast::Block& body, const std::string& prefix,
+                      std::map<std::string, std::vector<const Expr*>>& properties) {
+    for (const ast::Member& member : body.members) {
+      if (member.value) properties[prefix + member.name.name].push_back(member.value.get());
+      if (member.block) Collect(*member.block, prefix + member.name.name + ".", properties);
+    }
+  }
+
+  void CheckBody(const ast::Block& body, ComponentKind kind, const std::string& owner,
+                 std::map<std::string, std::vector<const Expr*>>& properties,
+                 const CheckedComponent* component = nullptr) {
+    const KindSchema& schema = SchemaOf(kind);
+    std::map<std::string, SourceRange> seen;
+    for (const ast::Member& member : body.members) {
+      auto [it, inserted] = seen.emplace(member.name.name, member.name.range);
+      if (!inserted) {
+        diags_.Report(DiagKind::DuplicateProperty, member.name.range,
+                      fmt::format("'{}' is set twice in {}", member.name.name, owner))
+            .Note(it->second, "first set here");
+        continue;
+      }
+      if (member.block) {
+        const BlockSchema* block = schema.FindBlock(member.name.name);
+        if (!block) {
+          ReportUnknownBlock(member.name, schema, owner);
+          continue;
+        }
+        CheckBlock(*member.block, *block, kind, owner, properties, component);
+        continue;
+      }
+      const PropertySchema* property = schema.FindProperty(member.name.name);
+      if (!property) {
+        std::vector<std::string> names;
+        for (const PropertySchema& p : schema.properties) names.push_back(std::string(p.name));
+        ReportUnknownProperty(member.name, names, owner, schema.FindBlock(member.name.name) != nullptr);
+        continue;
+      }
+      Check(*member.value, ExpectationFor(*property, owner), &kind);
+      properties[member.name.name].push_back(member.value.get());
+    }
+  }
+
+  void CheckBlock(const ast::Block& body, const BlockSchema& block, ComponentKind kind, const std::string& owner,
+                  std::map<std::string, std::vector<const Expr*>>& properties, const CheckedComponent*) {
+    std::map<std::string, SourceRange> seen;
+    std::string where = fmt::format("the {} block of {}", block.name, owner);
+    for (const ast::Member& member : body.members) {
+      auto [it, inserted] = seen.emplace(member.name.name, member.name.range);
+      if (!inserted) {
+        diags_.Report(DiagKind::DuplicateProperty, member.name.range,
+                      fmt::format("'{}' is set twice in {}", member.name.name, where))
+            .Note(it->second, "first set here");
+        continue;
+      }
+      const PropertySchema* property = member.value ? FindProperty(block, member.name.name) : nullptr;
+      if (!property) {
+        std::vector<std::string> names;
+        for (const PropertySchema& p : block.properties) names.push_back(std::string(p.name));
+        ReportUnknownProperty(member.name, names, where, false);
+        continue;
+      }
+      Check(*member.value, ExpectationFor(*property, where), &kind);
+      properties[std::string(block.name) + "." + member.name.name].push_back(member.value.get());
+    }
+  }
+
+  void ReportUnknownProperty(const ast::Ident& name, const std::vector<std::string>& names, const std::string& owner,
+                             bool is_block) {
+    Diagnostic& d = diags_.Report(DiagKind::UnknownProperty, name.range,
+                                  fmt::format("unknown property '{}' in {}", name.name, owner));
+    if (is_block) {
+      d.Note({}, fmt::format("'{}' is a block: write {} {{ ... }}", name.name, name.name));
+      return;
+    }
+    std::string suggestion = ClosestMatch(name.name, names);
+    if (!suggestion.empty()) {
+      d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(name.range, suggestion);
+    } else {
+      d.Note({}, fmt::format("the properties are: {}", fmt::join(names, ", ")));
+    }
+  }
+
+  void ReportUnknownBlock(const ast::Ident& name, const KindSchema& schema, const std::string& owner) {
+    Diagnostic& d = diags_.Report(DiagKind::UnknownBlock, name.range,
+                                  fmt::format("unknown block '{}' in {}", name.name, owner));
+    std::vector<std::string> names;
+    for (const BlockSchema& b : schema.blocks) names.push_back(std::string(b.name));
+    std::string suggestion = ClosestMatch(name.name, names);
+    if (!suggestion.empty()) {
+      d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(name.range, suggestion);
+    } else if (names.empty()) {
+      d.Note({}, fmt::format("a {} has no target blocks", ast::KindName(schema.kind)));
+    } else {
+      d.Note({}, fmt::format("the blocks of a {} are: {}", ast::KindName(schema.kind), fmt::join(names, ", ")));
+    }
+  }
+
+  void CheckRequired(const CheckedComponent& component) {
+    // What a broken template would have set is unknown; one error is enough.
+    if (broken_bases_.count(component.name)) return;
+    const ast::ComponentDecl& decl = *component.decl;
+    auto has = [&](std::string_view name) { return component.properties.count(std::string(name)) > 0; };
+    auto missing = [&](std::string message) {
+      diags_.Report(DiagKind::MissingProperty, decl.name.range, std::move(message));
+    };
+    std::string owner = fmt::format("{} '{}'", ast::KindName(decl.kind), decl.name.name);
+    switch (decl.kind) {
+      case ComponentKind::App:
+        if (!has("image") && !has("build")) missing(fmt::format("{} needs 'image' or 'build'", owner));
+        break;
+      case ComponentKind::Database:
+        for (std::string_view name : {"image", "port"}) {
+          if (!has(name)) missing(fmt::format("{} needs '{}' (or a template such as std/postgres that sets it)", owner, name));
+        }
+        break;
+      case ComponentKind::Task:
+        if (!has("command")) missing(fmt::format("{} needs 'command'", owner));
+        if (!has("from") && !has("image") && !has("build")) missing(fmt::format("{} needs 'from', 'image' or 'build'", owner));
+        break;
+      case ComponentKind::Balancer: {
+        if (!has("route")) {
+          missing(fmt::format("{} needs 'route'", owner));
+          break;
+        }
+        const Expr* route = component.properties.at("route").back();
+        if (route->kind != ExprKind::Path || route->path.size() != 1) break;
+        const CheckedComponent* target = result_.FindComponent(route->path[0].name);
+        if (target && target->kind == ComponentKind::App && !target->properties.count("port") &&
+            !component.properties.count("target_port")) {
+          diags_.Report(DiagKind::MissingProperty, route->range,
+                        fmt::format("{} routes to app '{}', which sets no 'port'", owner, target->name))
+              .Note(target->decl->name.range, fmt::format("app '{}' is declared here", target->name));
+        }
+        break;
+      }
+    }
+  }
+
+  // ---- Profiles -----------------------------------------------------------
+
+  void CheckProfile(const ast::ProfileDecl& profile) {
+    std::map<std::string, SourceRange> seen;
+    for (const ast::Override& o : profile.overrides) {
+      std::string path;
+      for (const ast::Ident& segment : o.path) path += (path.empty() ? "" : ".") + segment.name;
+      SourceRange range{o.path.front().range.file, o.path.front().range.begin, o.path.back().range.end};
+      auto [it, inserted] = seen.emplace(path, range);
+      if (!inserted) {
+        diags_.Report(DiagKind::DuplicateProperty, range,
+                      fmt::format("'{}' is set twice in profile '{}'", path, profile.name.name))
+            .Note(it->second, "first set here");
+        continue;
+      }
+      const ast::Ident& head = o.path.front();
+      if (auto param = result_.params.find(head.name); param != result_.params.end()) {
+        if (o.path.size() != 1) {
+          diags_.Report(DiagKind::UnknownProfilePath, range,
+                        fmt::format("'{}' is a param; a profile sets it as '{} = ...'", head.name, head.name));
+          continue;
+        }
+        Check(*o.value, {param->second.type, fmt::format("param '{}'", head.name)}, nullptr);
+        continue;
+      }
+      const CheckedComponent* component = result_.FindComponent(head.name);
+      if (!component) {
+        std::vector<std::string> names;
+        for (const auto& [name, p] : result_.params) names.push_back(name);
+        for (const auto& [name, c] : result_.components) names.push_back(name);
+        Diagnostic& d = diags_.Report(DiagKind::UnknownProfilePath, head.range,
+                                      fmt::format("profile '{}' sets '{}', which is neither a param nor a component",
+                                                  profile.name.name, path));
+        std::string suggestion = ClosestMatch(head.name, names);
+        if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(head.range, suggestion);
+        continue;
+      }
+      const KindSchema& schema = SchemaOf(component->kind);
+      std::string owner = fmt::format("{} '{}'", ast::KindName(component->kind), component->name);
+      const PropertySchema* property = nullptr;
+      std::vector<std::string> names;
+      if (o.path.size() == 2) {
+        property = schema.FindProperty(o.path[1].name);
+        for (const PropertySchema& p : schema.properties) names.push_back(std::string(p.name));
+      } else if (o.path.size() == 3) {
+        if (const BlockSchema* block = schema.FindBlock(o.path[1].name)) {
+          property = FindProperty(*block, o.path[2].name);
+          for (const PropertySchema& p : block->properties) names.push_back(std::string(p.name));
+        }
+      }
+      if (!property) {
+        const ast::Ident& last = o.path.size() >= 2 ? o.path.back() : head;
+        Diagnostic& d = diags_.Report(
+            DiagKind::UnknownProfilePath, o.path.size() >= 2 ? last.range : range,
+            o.path.size() == 1 ? fmt::format("'{}' is a {}; name one of its properties, e.g. '{}.{}'", head.name,
+                                             ast::KindName(component->kind), head.name, schema.properties.front().name)
+                               : fmt::format("profile '{}' sets '{}', but {} has no such property", profile.name.name,
+                                             path, owner));
+        std::string suggestion = o.path.size() >= 2 ? ClosestMatch(last.name, names) : "";
+        if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(last.range, suggestion);
+        continue;
+      }
+      ComponentKind kind = component->kind;
+      Check(*o.value, ExpectationFor(*property, owner), &kind);
+    }
+  }
+
+  // ---- Expressions --------------------------------------------------------
+
+  // Resolves a reference. `self_kind` is the kind of the component the
+  // expression belongs to, or null outside components.
+  std::optional<RefType> Resolve(const std::vector<ast::Ident>& path, const ComponentKind* self_kind) {
+    if (path.empty()) return std::nullopt;
+    const ast::Ident& head = path.front();
+    SourceRange whole{head.range.file, head.range.begin, path.back().range.end};
+    if (head.name == "self") {
+      if (!self_kind) {
+        diags_.Report(DiagKind::InvalidSelfReference, head.range,
+                      "'self' can only be used inside a component or template");
+        return std::nullopt;
+      }
+      const KindSchema& schema = SchemaOf(*self_kind);
+      const PropertySchema* property = path.size() == 2 ? schema.FindProperty(path[1].name) : nullptr;
+      if (!property) {
+        Diagnostic& d = diags_.Report(
+            DiagKind::InvalidSelfReference, whole,
+            fmt::format("'self' must be followed by one property of a {}", ast::KindName(*self_kind)));
+        if (path.size() == 2) {
+          std::vector<std::string> names;
+          for (const PropertySchema& p : schema.properties) names.push_back(std::string(p.name));
+          std::string suggestion = ClosestMatch(path[1].name, names);
+          if (!suggestion.empty()) d.Note({}, fmt::format("did you mean 'self.{}'?", suggestion)).Fix(path[1].range, suggestion);
+        }
+        return std::nullopt;
+      }
+      return RefType{property->type, property->secret_ok, 0};
+    }
+    if (auto param = result_.params.find(head.name); param != result_.params.end()) {
+      if (path.size() > 1) {
+        diags_.Report(DiagKind::UnknownAttribute, path[1].range,
+                      fmt::format("param '{}' has no attributes", head.name));
+        return std::nullopt;
+      }
+      return RefType{param->second.type, false, 0};
+    }
+    if (const CheckedComponent* component = result_.FindComponent(head.name)) {
+      if (path.size() == 1) return RefType{ValueType::Ref, false, MaskOf(component->kind)};
+      const KindSchema& schema = SchemaOf(component->kind);
+      const AttributeSchema* attribute = path.size() == 2 ? schema.FindAttribute(path[1].name) : nullptr;
+      if (!attribute) {
+        std::vector<std::string> names;
+        for (const AttributeSchema& a : schema.attributes) names.push_back(std::string(a.name));
+        const ast::Ident& bad = path[1];
+        Diagnostic& d = diags_.Report(
+            DiagKind::UnknownAttribute, path.size() == 2 ? bad.range : whole,
+            path.size() == 2 ? fmt::format("{} '{}' has no attribute '{}'", ast::KindName(component->kind),
+                                           component->name, bad.name)
+                             : fmt::format("'{}' goes too deep: a reference is NAME or NAME.ATTRIBUTE",
+                                           [&] { std::string t; for (auto& s : path) t += (t.empty() ? "" : ".") + s.name; return t; }()));
+        std::string suggestion = path.size() == 2 ? ClosestMatch(bad.name, names) : "";
+        if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(bad.range, suggestion);
+        if (names.empty()) {
+          d.Note({}, fmt::format("a {} exports no attributes", ast::KindName(component->kind)));
+        } else {
+          d.Note({}, fmt::format("a {} exports: {}", ast::KindName(component->kind), fmt::join(names, ", ")));
+        }
+        return std::nullopt;
+      }
+      bool secret = component->kind == ComponentKind::Database && (attribute->name == "password" || attribute->name == "url");
+      return RefType{attribute->type, secret, 0};
+    }
+    if (templates_.count(head.name)) {
+      diags_.Report(DiagKind::TypeMismatch, head.range,
+                    fmt::format("'{}' is a template, not a value; declare a component from it", head.name));
+      return std::nullopt;
+    }
+    std::vector<std::string> names;
+    for (const auto& [name, p] : result_.params) names.push_back(name);
+    for (const auto& [name, c] : result_.components) names.push_back(name);
+    Diagnostic& d = diags_.Report(DiagKind::UnknownName, head.range, fmt::format("unknown name '{}'", head.name));
+    std::string suggestion = ClosestMatch(head.name, names);
+    if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(head.range, suggestion);
+    return std::nullopt;
+  }
+
+  void Mismatch(const Expr& e, const Expectation& want, std::string found) {
+    Diagnostic& d = diags_.Report(DiagKind::TypeMismatch, e.range,
+                                  fmt::format("{} expects {}, found {}", want.what, DescribeType(want.type), found));
+    if (want.type == ValueType::String && e.kind == ExprKind::Int) {
+      d.Fix(e.range, fmt::format("\"{}\"", e.int_value));
+    }
+  }
+
+  void Check(const Expr& e, const Expectation& want, const ComponentKind* self_kind, bool env_value = false) {
+    auto accepts = [&](ValueType got) {
+      if (env_value) return IsScalar(got) && got != ValueType::Secret;
+      if (got == want.type) return true;
+      return want.type == ValueType::Quantity && got == ValueType::Int;
+    };
+    switch (e.kind) {
+      case ExprKind::Invalid:
+        return;
+      case ExprKind::String: {
+        for (const ast::StringPart& part : e.parts) {
+          if (!part.is_interpolation) continue;
+          std::optional<RefType> type = Resolve(part.path, self_kind);
+          if (!type) continue;
+          if (!IsScalar(type->type)) {
+            diags_.Report(DiagKind::TypeMismatch, part.range,
+                          fmt::format("cannot interpolate {} into a string", DescribeType(type->type)));
+          } else if ((type->secret || type->type == ValueType::Secret) && !want.secret_ok) {
+            diags_.Report(DiagKind::TypeMismatch, part.range,
+                          fmt::format("{} cannot hold a secret; it would be written into the output", want.what));
+          }
+        }
+        if (!accepts(ValueType::String)) return Mismatch(e, want, "a string");
+        if (!want.allowed.empty() && e.IsPlainString()) {
+          std::string value = e.PlainString();
+          bool ok = std::find(want.allowed.begin(), want.allowed.end(), value) != want.allowed.end();
+          if (!ok) {
+            std::vector<std::string> allowed(want.allowed.begin(), want.allowed.end());
+            Diagnostic& d = diags_.Report(DiagKind::InvalidValue, e.range,
+                                          fmt::format("\"{}\" is not allowed for {}", value, want.what));
+            std::string suggestion = ClosestMatch(value, allowed);
+            if (!suggestion.empty()) {
+              d.Note({}, fmt::format("did you mean \"{}\"?", suggestion)).Fix(e.range, fmt::format("\"{}\"", suggestion));
+            }
+            d.Note({}, fmt::format("allowed values: \"{}\"", fmt::join(allowed, "\", \"")));
+          }
+        }
+        return;
+      }
+      case ExprKind::Int:
+        if (!accepts(ValueType::Int)) return Mismatch(e, want, "an int");
+        if (want.type == ValueType::Int && (e.int_value < want.min || e.int_value > want.max)) {
+          diags_.Report(DiagKind::InvalidValue, e.range,
+                        fmt::format("{} must be between {} and {}, found {}", want.what, want.min, want.max, e.int_value));
+        }
+        return;
+      case ExprKind::Bool:
+        if (!accepts(ValueType::Bool)) Mismatch(e, want, "a bool");
+        return;
+      case ExprKind::Unit: {
+        std::string_view unit = std::string_view(e.unit_text).substr(e.unit_text.find_first_not_of("0123456789."));
+        ValueType as = want.type == ValueType::Duration ? ValueType::Duration : ValueType::Quantity;
+        if (!env_value && want.type != ValueType::Quantity && want.type != ValueType::Duration) {
+          return Mismatch(e, want, IsDurationUnit(unit) && !IsQuantityUnit(unit) ? "a duration" : "a quantity");
+        }
+        bool ok = as == ValueType::Duration ? IsDurationUnit(unit) : (IsQuantityUnit(unit) || (IsDurationUnit(unit) && env_value));
+        if (!ok) {
+          diags_.Report(DiagKind::InvalidUnit, e.range,
+                        fmt::format("unknown {} unit '{}' in '{}'", as == ValueType::Duration ? "duration" : "quantity",
+                                    unit, e.unit_text))
+              .Note({}, as == ValueType::Duration ? "duration units are ms, s, m and h"
+                                                  : "quantity units are m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi and Ei");
+        }
+        return;
+      }
+      case ExprKind::List: {
+        ValueType item;
+        if (want.type == ValueType::StringList) item = ValueType::String;
+        else if (want.type == ValueType::RefList) item = ValueType::Ref;
+        else return Mismatch(e, want, "a list");
+        Expectation inner = want;
+        inner.type = item;
+        for (const ast::ExprPtr& element : e.items) Check(*element, inner, self_kind);
+        return;
+      }
+      case ExprKind::Map: {
+        if (want.type != ValueType::Env) return Mismatch(e, want, "a map");
+        std::map<std::string, SourceRange> seen;
+        for (const ast::MapEntry& entry : e.entries) {
+          auto [it, inserted] = seen.emplace(entry.key.name, entry.key.range);
+          if (!inserted) {
+            diags_.Report(DiagKind::DuplicateProperty, entry.key.range,
+                          fmt::format("'{}' is set twice in {}", entry.key.name, want.what))
+                .Note(it->second, "first set here");
+            continue;
+          }
+          if (!IsEnvName(entry.key.name)) {
+            diags_.Report(DiagKind::InvalidValue, entry.key.range,
+                          fmt::format("'{}' is not a valid environment variable name", entry.key.name))
+                .Note({}, "use letters, digits and '_', not starting with a digit");
+          }
+          Expectation inner = want;
+          inner.what = fmt::format("'{}' in {}", entry.key.name, want.what);
+          inner.type = ValueType::String;
+          Check(*entry.value, inner, self_kind, true);
+        }
+        return;
+      }
+      case ExprKind::Call: {
+        if (e.callee.name != "secret") {
+          Diagnostic& d = diags_.Report(DiagKind::UnknownFunction, e.callee.range,
+                                        fmt::format("unknown function '{}'", e.callee.name));
+          std::string suggestion = ClosestMatch(e.callee.name, {"secret"});
+          if (!suggestion.empty()) d.Note({}, "did you mean 'secret'?").Fix(e.callee.range, "secret");
+          else d.Note({}, "the only function is secret(\"name\")");
+          return;
+        }
+        if (e.items.size() != 1 || !e.items[0]->IsPlainString()) {
+          diags_.Report(DiagKind::InvalidArguments, e.range,
+                        "secret(...) takes exactly one name in quotes, e.g. secret(\"db-password\")");
+          return;
+        }
+        std::string name = e.items[0]->PlainString();
+        if (!IsSecretName(name)) {
+          diags_.Report(DiagKind::InvalidValue, e.items[0]->range,
+                        fmt::format("secret name \"{}\" must be 1 to 63 lower-case letters, digits, '-' or '_'", name))
+              .Fix(e.items[0]->range, fmt::format("\"{}\"", ToDnsLabel(name)));
+        }
+        if (!want.secret_ok) {
+          diags_.Report(DiagKind::TypeMismatch, e.range,
+                        fmt::format("{} cannot hold a secret; it would be written into the output", want.what));
+        } else if (!env_value && want.type != ValueType::String) {
+          Mismatch(e, want, "a secret");
+        }
+        return;
+      }
+      case ExprKind::Path: {
+        std::optional<RefType> type = Resolve(e.path, self_kind);
+        if (!type) return;
+        if (type->type == ValueType::Ref) {
+          if (want.type != ValueType::Ref) {
+            const CheckedComponent* target = result_.FindComponent(e.path[0].name);
+            std::string found = fmt::format("{} '{}'", ast::KindName(target->kind), target->name);
+            Diagnostic& d = diags_.Report(DiagKind::TypeMismatch, e.range,
+                                          fmt::format("{} expects {}, found {}", want.what, DescribeType(want.type), found));
+            if (target->kind == ComponentKind::Database && IsScalar(want.type)) {
+              d.Note({}, fmt::format("use one of its attributes, e.g. {}.url or {}.host", target->name, target->name));
+            }
+            return;
+          }
+          if (!(type->kind & want.ref_kinds)) {
+            const CheckedComponent* target = result_.FindComponent(e.path[0].name);
+            diags_.Report(DiagKind::TypeMismatch, e.range,
+                          fmt::format("{} expects {}, found {} '{}'", want.what, KindsText(want.ref_kinds),
+                                      ast::KindName(target->kind), target->name))
+                .Note(target->decl->name.range, fmt::format("'{}' is declared here", target->name));
+          }
+          return;
+        }
+        if (type->secret && !want.secret_ok) {
+          diags_.Report(DiagKind::TypeMismatch, e.range,
+                        fmt::format("{} cannot hold '{}', which may contain a secret", want.what, e.PathText()));
+          return;
+        }
+        if (!accepts(type->type)) Mismatch(e, want, fmt::format("{} ('{}')", DescribeType(type->type), e.PathText()));
+        return;
+      }
+    }
+  }
+
+  const LoadedModules& loaded_;
+  DiagnosticEngine& diags_;
+  CheckedStack result_;
+  std::map<std::string, std::pair<SourceRange, std::string>> declared_;
+  std::map<std::string, std::pair<SourceRange, std::string>> declared_templates_;
+  std::set<std::string> broken_bases_;  // components whose template chain failed
+  std::map<std::string, const ast::TemplateDecl*> templates_;
+  std::vector<const ast::TemplateDecl*> template_order_;
+};
+
+}  // namespace
+
+const CheckedComponent* CheckedStack::FindComponent(std::string_view wanted) const {
+  auto it = components.find(std::string(wanted));
+  return it == components.end() ? nullptr : &it->second;
+}
+
+Expectation ExpectationFor(const PropertySchema& property, std::string_view owner) {
+  Expectation e{property.type, fmt::format("'{}' of {}", property.name, owner)};
+  e.secret_ok = property.secret_ok;
+  e.ref_kinds = property.ref_kinds;
+  e.allowed = property.allowed;
+  e.min = property.min;
+  e.max = property.max;
+  return e;
+}
+
+std::string DescribeType(ValueType type) {
+  switch (type) {
+    case ValueType::Int: return "an int";
+    case ValueType::Ref: return "a reference to a component";
+    case ValueType::StringList: return "a list of strings";
+    case ValueType::RefList: return "a list of components";
+    default: return fmt::format("a {}", TypeName(type));
+  }
+}
+
+CheckedStack Analyze(const LoadedModules& modules, DiagnosticEngine& diags) {
+  if (modules.modules.empty()) return {};
+  return Analyzer(modules, diags).Run();
+}
+
+}  // namespace stackc

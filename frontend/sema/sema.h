@@ -1,0 +1,65 @@
+// Semantic analysis: names, templates, properties, types and references of a
+// loaded stack, checked against the schema tables. The result still holds
+// expressions; frontend/../ir evaluates them per profile.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "frontend/ast/ast.h"
+#include "frontend/diag/diagnostic.h"
+#include "frontend/load/loader.h"
+#include "frontend/sema/schema.h"
+
+namespace stackc {
+
+struct CheckedParam {
+  const ast::ParamDecl* decl;
+  ValueType type;
+};
+
+struct CheckedComponent {
+  const ast::ComponentDecl* decl;
+  ast::ComponentKind kind;
+  std::string name;
+  /// Templates the component is built from, the most basic first.
+  std::vector<const ast::TemplateDecl*> templates;
+  /// Property name ("replicas", or "compose.source_mount" in a block) to the
+  /// expressions that set it, templates first. The last one wins, except for
+  /// maps, whose entries merge.
+  std::map<std::string, std::vector<const ast::Expr*>> properties;
+};
+
+struct CheckedStack {
+  std::string name;
+  SourceRange name_range;
+  std::map<std::string, CheckedParam> params;
+  std::map<std::string, CheckedComponent> components;
+  std::map<std::string, const ast::ProfileDecl*> profiles;
+
+  const CheckedComponent* FindComponent(std::string_view name) const;
+};
+
+/// Checks everything that does not depend on a profile or --set value.
+CheckedStack Analyze(const LoadedModules& modules, DiagnosticEngine& diags);
+
+/// What a place in the stack expects: a type and its constraints. Shared with
+/// the IR, which checks --set values against parameter types.
+struct Expectation {
+  Expectation(ValueType expected, std::string description) : type(expected), what(std::move(description)) {}
+
+  ValueType type;
+  std::string what;  // "property 'replicas'", for messages
+  bool secret_ok = false;
+  uint8_t ref_kinds = kAnyComponent;
+  std::vector<std::string_view> allowed;
+  int64_t min = INT64_MIN;
+  int64_t max = INT64_MAX;
+};
+Expectation ExpectationFor(const PropertySchema& property, std::string_view owner);
+
+/// "a string", "an int": the type with its article, for messages.
+std::string DescribeType(ValueType type);
+
+}  // namespace stackc

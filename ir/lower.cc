@@ -1,0 +1,485 @@
+#include "ir/lower.h"
+
+#include <charconv>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace stackc::ir {
+namespace {
+
+using ast::Expr;
+using ast::ExprKind;
+
+struct Reference {
+  std::string component;
+  std::string attribute;
+  SourceRange origin;
+};
+
+class Lowerer {
+ public:
+  Lowerer(const CheckedStack& checked, const LowerOptions& options, DiagnosticEngine& diags)
+      : checked_(checked), options_(options), diags_(diags) {}
+
+  std::unique_ptr<Stack> Run() {
+    size_t errors_before = diags_.error_count();
+    const ast::ProfileDecl* profile = FindProfile();
+    if (!options_.profile.empty() && !profile) return nullptr;
+    CollectOverrides(profile);
+    ResolveParams();
+    if (diags_.error_count() != errors_before) return nullptr;
+
+    std::vector<Component> components;
+    for (const auto& [name, checked] : checked_.components) {
+      Component c{checked.kind, name, checked.decl->name.range, checked.decl->body.range, {}};
+      std::set<std::string> set_properties;
+      for (const auto& [property, layers] : checked.properties) set_properties.insert(property);
+      std::string prefix = name + ".";
+      for (const auto& [path, value] : overrides_) {
+        if (path.starts_with(prefix)) set_properties.insert(path.substr(prefix.size()));
+      }
+      for (const std::string& property : set_properties) {
+        Value value = Property(checked, property);
+        if (!value.is_none()) c.properties[property] = std::move(value);
+      }
+      AddDefaults(c);
+      components.push_back(std::move(c));
+    }
+    InheritFromApps(components);
+
+    auto stack = std::make_unique<Stack>(std::move(components));
+    stack->name = checked_.name;
+    stack->profile = options_.profile;
+    stack->params = params_;
+    AddEdges(*stack);
+    if (diags_.error_count() != errors_before) return nullptr;
+    if (!ReportCycle(*stack)) return nullptr;
+    return stack;
+  }
+
+ private:
+  // ---- Profile and parameters ---------------------------------------------
+
+  const ast::ProfileDecl* FindProfile() {
+    if (options_.profile.empty()) return nullptr;
+    auto it = checked_.profiles.find(options_.profile);
+    if (it != checked_.profiles.end()) return it->second;
+    std::vector<std::string> names;
+    for (const auto& [name, p] : checked_.profiles) names.push_back(name);
+    Diagnostic& d = diags_.Report(DiagKind::UnknownProfile, {},
+                                  fmt::format("the stack declares no profile '{}'", options_.profile));
+    std::string suggestion = ClosestMatch(options_.profile, names);
+    if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion));
+    d.Note({}, names.empty() ? std::string("the stack declares no profiles")
+                             : fmt::format("the profiles are: {}", fmt::join(names, ", ")));
+    return nullptr;
+  }
+
+  void CollectOverrides(const ast::ProfileDecl* profile) {
+    if (!profile) return;
+    for (const ast::Override& o : profile->overrides) {
+      std::string key;
+      for (size_t i = 0; i < o.path.size(); ++i) key += (i ? "." : "") + o.path[i].name;
+      overrides_[key] = o.value.get();
+    }
+  }
+
+  void ResolveParams() {
+    std::map<std::string, std::string> sets;
+    for (const auto& [name, text] : options_.sets) {
+      auto it = checked_.params.find(name);
+      if (it == checked_.params.end()) {
+        std::vector<std::string> names;
+        for (const auto& [n, p] : checked_.params) names.push_back(n);
+        Diagnostic& d = diags_.Report(DiagKind::UnknownSetName, {},
+                                      fmt::format("--set {}: the stack declares no param '{}'", name, name));
+        std::string suggestion = ClosestMatch(name, names);
+        if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion));
+        if (!names.empty()) d.Note({}, fmt::format("the params are: {}", fmt::join(names, ", ")));
+        continue;
+      }
+      sets[name] = text;
+    }
+    for (const auto& [name, param] : checked_.params) {
+      if (auto set = sets.find(name); set != sets.end()) {
+        std::optional<Value> value = ParseSet(name, param.type, set->second);
+        if (value) params_[name] = std::move(*value);
+        continue;
+      }
+      const Expr* source = param.decl->default_value.get();
+      if (auto o = overrides_.find(name); o != overrides_.end()) source = o->second;
+      if (!source) {
+        diags_.Report(DiagKind::ParamWithoutValue, param.decl->name.range,
+                      fmt::format("param '{}' has no value", name))
+            .Note({}, fmt::format("give it a default, set it in a profile, or pass --set {}=VALUE", name));
+        continue;
+      }
+      duration_context_ = param.type == ValueType::Duration;
+      params_[name] = Evaluate(*source, nullptr, nullptr);
+      duration_context_ = false;
+    }
+  }
+
+  std::optional<Value> ParseSet(const std::string& name, ValueType type, const std::string& text) {
+    Value v;
+    bool ok = true;
+    switch (type) {
+      case ValueType::Int: {
+        int64_t number = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+        ok = ec == std::errc() && ptr == text.data() + text.size();
+        v = Value::Int(number);
+        break;
+      }
+      case ValueType::Bool:
+        ok = text == "true" || text == "false";
+        v = Value::Bool(text == "true");
+        break;
+      case ValueType::Quantity:
+        if (auto amount = ParseQuantity(text)) {
+          v.kind = Value::Kind::Quantity;
+          v.amount = *amount;
+          v.literal = text;
+        } else {
+          ok = false;
+        }
+        break;
+      case ValueType::Duration:
+        if (auto ms = ParseDuration(text)) {
+          v.kind = Value::Kind::Duration;
+          v.number = *ms;
+          v.literal = text;
+        } else {
+          ok = false;
+        }
+        break;
+      default:
+        v = Value::Text(text);
+        break;
+    }
+    if (!ok) {
+      diags_.Report(DiagKind::InvalidSetValue, {},
+                    fmt::format("--set {}={}: param '{}' is {}", name, text, name, DescribeType(type)));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // ---- Properties ---------------------------------------------------------
+
+  // The value of `component.property`, memoized; a property that is being
+  // evaluated again is a value cycle.
+  Value Property(const CheckedComponent& component, const std::string& property, SourceRange use = {}) {
+    std::string key = component.name + "." + property;
+    if (auto it = values_.find(key); it != values_.end()) return it->second;
+    if (!in_progress_.insert(key).second) {
+      if (reported_value_cycles_.insert(key).second) {
+        diags_.Report(DiagKind::ValueCycle, use, fmt::format("the value of '{}' depends on itself", key));
+      }
+      return {};
+    }
+    std::vector<const Expr*> layers;
+    if (auto it = component.properties.find(property); it != component.properties.end()) layers = it->second;
+    if (auto o = overrides_.find(key); o != overrides_.end()) layers.push_back(o->second);
+    std::vector<Reference>& refs = references_[key];
+    Value result;
+    const PropertySchema* schema = PropertySchemaOf(component.kind, property);
+    bool outer_duration_context = duration_context_;
+    duration_context_ = schema && schema->type == ValueType::Duration;
+    if (schema && schema->type == ValueType::Env) {
+      result.kind = Value::Kind::Map;
+      for (const Expr* layer : layers) {
+        Value map = Evaluate(*layer, &component, &refs);
+        for (auto& [k, v] : map.entries) result.entries[k] = std::move(v);
+        result.origin = map.origin;
+      }
+    } else if (!layers.empty()) {
+      result = Evaluate(*layers.back(), &component, &refs);
+    }
+    duration_context_ = outer_duration_context;
+    in_progress_.erase(key);
+    values_[key] = result;
+    return result;
+  }
+
+  static const PropertySchema* PropertySchemaOf(ComponentKind kind, const std::string& property) {
+    const KindSchema& schema = SchemaOf(kind);
+    size_t dot = property.find('.');
+    if (dot == std::string::npos) return schema.FindProperty(property);
+    const BlockSchema* block = schema.FindBlock(property.substr(0, dot));
+    return block ? FindProperty(*block, property.substr(dot + 1)) : nullptr;
+  }
+
+  void AddDefaults(Component& c) {
+    for (const PropertySchema& p : SchemaOf(c.kind).properties) {
+      if (c.properties.count(std::string(p.name)) || p.default_value.empty()) continue;
+      Value v;
+      std::string_view text = p.default_value;
+      switch (p.type) {
+        case ValueType::Int: v = Value::Int(std::stoll(std::string(text))); break;
+        case ValueType::Bool: v = Value::Bool(text == "true"); break;
+        case ValueType::Duration:
+          v.kind = Value::Kind::Duration;
+          v.number = ParseDuration(text).value_or(0);
+          v.literal = std::string(text);
+          break;
+        case ValueType::Env: v.kind = Value::Kind::Map; break;
+        case ValueType::String: v = Value::Text(std::string(text.substr(1, text.size() - 2))); break;
+        default: continue;
+      }
+      c.properties[std::string(p.name)] = std::move(v);
+    }
+  }
+
+  // A task `from` an app runs the app's image with the app's environment.
+  void InheritFromApps(std::vector<Component>& components) {
+    for (Component& task : components) {
+      if (task.kind != ComponentKind::Task) continue;
+      const Value* from = task.Find("from");
+      if (!from) continue;
+      auto app = std::find_if(components.begin(), components.end(),
+                              [&](const Component& c) { return c.name == from->literal; });
+      if (app == components.end()) continue;
+      for (std::string_view property : {"image", "build", "dockerfile"}) {
+        const Value* inherited = app->Find(property);
+        if (!inherited || task.Find(property)) continue;
+        task.properties[std::string(property)] = *inherited;
+        InheritReferences(app->name, task.name, property);
+      }
+      Value env = app->properties["env"];
+      for (auto& [k, v] : task.properties["env"].entries) env.entries[k] = v;
+      env.kind = Value::Kind::Map;
+      task.properties["env"] = std::move(env);
+      InheritReferences(app->name, task.name, "env");
+    }
+  }
+
+  void InheritReferences(const std::string& from, const std::string& to, std::string_view property) {
+    const std::vector<Reference>& refs = references_[from + "." + std::string(property)];
+    std::vector<Reference>& target = references_[to + "." + std::string(property)];
+    for (const Reference& r : refs) {
+      if (r.component != to) target.push_back(r);
+    }
+  }
+
+  // ---- Expressions --------------------------------------------------------
+
+  Value Evaluate(const Expr& e, const CheckedComponent* self, std::vector<Reference>* refs) {
+    Value v;
+    v.origin = e.range;
+    switch (e.kind) {
+      case ExprKind::Invalid: return {};
+      case ExprKind::Int: return Value::Int(e.int_value, e.range);
+      case ExprKind::Bool: return Value::Bool(e.bool_value, e.range);
+      case ExprKind::Unit: {
+        v.literal = e.unit_text;
+        // The expected type decided the unit's meaning during analysis.
+        std::optional<double> amount = ParseQuantity(e.unit_text);
+        std::optional<int64_t> ms = ParseDuration(e.unit_text);
+        if (ms && (duration_context_ || !amount)) {
+          v.kind = Value::Kind::Duration;
+          v.number = *ms;
+        } else if (amount) {
+          v.kind = Value::Kind::Quantity;
+          v.amount = *amount;
+        }
+        return v;
+      }
+      case ExprKind::String: {
+        v.kind = Value::Kind::Text;
+        for (const ast::StringPart& part : e.parts) {
+          if (!part.is_interpolation) {
+            AppendText(v.text, {TextPart::Kind::Literal, part.text, ""});
+            continue;
+          }
+          Value inner = EvaluatePath(part.path, part.range, self, refs);
+          AppendAsText(v.text, inner);
+        }
+        return v;
+      }
+      case ExprKind::List:
+        v.kind = Value::Kind::List;
+        for (const ast::ExprPtr& item : e.items) v.items.push_back(Evaluate(*item, self, refs));
+        return v;
+      case ExprKind::Map:
+        v.kind = Value::Kind::Map;
+        for (const ast::MapEntry& entry : e.entries) v.entries[entry.key.name] = Evaluate(*entry.value, self, refs);
+        return v;
+      case ExprKind::Call:
+        v.kind = Value::Kind::Text;
+        if (!e.items.empty()) v.text.push_back({TextPart::Kind::Secret, e.items[0]->PlainString(), ""});
+        return v;
+      case ExprKind::Path: {
+        Value result = EvaluatePath(e.path, e.range, self, refs);
+        result.origin = e.range;
+        return result;
+      }
+    }
+    return v;
+  }
+
+  static void AppendAsText(std::vector<TextPart>& text, const Value& value) {
+    if (value.kind == Value::Kind::Text) {
+      for (const TextPart& part : value.text) AppendText(text, part);
+    } else {
+      AppendText(text, {TextPart::Kind::Literal, value.LiteralText(), ""});
+    }
+  }
+
+  Value EvaluatePath(const std::vector<ast::Ident>& path, SourceRange range, const CheckedComponent* self,
+                     std::vector<Reference>* refs) {
+    const std::string& head = path.front().name;
+    if (head == "self" && self && path.size() == 2) {
+      Value v = Property(*self, path[1].name, range);
+      if (v.is_none()) {
+        diags_.Report(DiagKind::InvalidSelfReference, range,
+                      fmt::format("'self.{}' has no value: {} '{}' does not set '{}'", path[1].name,
+                                  ast::KindName(self->kind), self->name, path[1].name))
+            .Note(self->decl->name.range, fmt::format("'{}' is declared here", self->name));
+      }
+      return v;
+    }
+    if (auto it = params_.find(head); it != params_.end()) return it->second;
+    const CheckedComponent* target = checked_.FindComponent(head);
+    if (!target) return {};
+    if (path.size() == 1) {
+      Value v;
+      v.kind = Value::Kind::Ref;
+      v.literal = head;
+      v.origin = range;
+      return v;
+    }
+    const std::string& attribute = path[1].name;
+    const AttributeSchema* schema = SchemaOf(target->kind).FindAttribute(attribute);
+    if (!schema) return {};
+    if (refs && schema->orders && target != self) refs->push_back({head, attribute, range});
+    return Attribute(*target, attribute, range);
+  }
+
+  Value Attribute(const CheckedComponent& target, const std::string& attribute, SourceRange use) {
+    auto symbol = [&] {
+      Value v;
+      v.kind = Value::Kind::Text;
+      v.text.push_back({TextPart::Kind::Symbol, target.name, "host"});
+      return v;
+    };
+    auto required = [&](const std::string& property) {
+      Value v = Property(target, property, use);
+      if (v.is_none() && property == "port" && target.kind == ComponentKind::Balancer) v = Value::Int(80);
+      if (v.is_none()) {
+        diags_.Report(DiagKind::UnknownAttribute, use,
+                      fmt::format("'{}.{}' has no value: {} '{}' does not set '{}'", target.name, attribute,
+                                  ast::KindName(target.kind), target.name, property))
+            .Note(target.decl->name.range, fmt::format("'{}' is declared here", target.name));
+      }
+      return v;
+    };
+    if (attribute == "host") return symbol();
+    if (attribute == "url") {
+      Value url;
+      url.kind = Value::Kind::Text;
+      if (target.kind == ComponentKind::Database) {
+        Value scheme = Property(target, "scheme", use);
+        AppendText(url.text, {TextPart::Kind::Literal, (scheme.is_none() ? std::string("tcp") : scheme.LiteralText()) + "://", ""});
+        Value user = Property(target, "user", use);
+        Value password = Property(target, "password", use);
+        if (!user.is_none()) {
+          AppendAsText(url.text, user);
+          if (!password.is_none()) {
+            AppendText(url.text, {TextPart::Kind::Literal, ":", ""});
+            AppendAsText(url.text, password);
+          }
+          AppendText(url.text, {TextPart::Kind::Literal, "@", ""});
+        }
+      } else {
+        AppendText(url.text, {TextPart::Kind::Literal, "http://", ""});
+      }
+      AppendAsText(url.text, symbol());
+      AppendText(url.text, {TextPart::Kind::Literal, ":", ""});
+      AppendAsText(url.text, required("port"));
+      if (target.kind == ComponentKind::Database) {
+        Value name = Property(target, "name", use);
+        if (!name.is_none()) {
+          AppendText(url.text, {TextPart::Kind::Literal, "/", ""});
+          AppendAsText(url.text, name);
+        }
+      }
+      return url;
+    }
+    return required(attribute);
+  }
+
+  // ---- Graph --------------------------------------------------------------
+
+  void AddEdges(Stack& stack) {
+    for (const Component& c : stack.components()) {
+      for (const auto& [property, value] : c.properties) {
+        auto refs = references_.find(c.name + "." + property);
+        if (refs != references_.end()) {
+          for (const Reference& r : refs->second) {
+            stack.AddDependency(r.component, c.name, {EdgeKind::Reference, r.origin, r.attribute});
+          }
+        }
+      }
+      auto each_ref = [&](std::string_view property, auto add) {
+        const Value* value = c.Find(property);
+        if (!value) return;
+        for (const Value& item : value->items) {
+          if (item.kind == Value::Kind::Ref) add(item);
+        }
+        if (value->kind == Value::Kind::Ref) add(*value);
+      };
+      each_ref("needs", [&](const Value& r) { stack.AddDependency(r.literal, c.name, {EdgeKind::Needs, r.origin, ""}); });
+      each_ref("after", [&](const Value& r) { stack.AddDependency(r.literal, c.name, {EdgeKind::After, r.origin, ""}); });
+      each_ref("before", [&](const Value& r) { stack.AddDependency(c.name, r.literal, {EdgeKind::Before, r.origin, ""}); });
+      if (c.kind == ComponentKind::Balancer) {
+        each_ref("route", [&](const Value& r) { stack.AddDependency(r.literal, c.name, {EdgeKind::Route, r.origin, ""}); });
+      }
+    }
+  }
+
+  bool ReportCycle(const Stack& stack) {
+    auto cycle = stack.FindCycle();
+    if (cycle.empty()) return true;
+    std::string names;
+    for (const auto& [component, edge] : cycle) names += component->name + " -> ";
+    names += cycle.front().first->name;
+    Diagnostic& d = diags_.Report(DiagKind::DependencyCycle, cycle.front().first->name_range,
+                                  fmt::format("dependency cycle: {}", names));
+    for (size_t i = 0; i < cycle.size(); ++i) {
+      const std::string& from = cycle[i].first->name;
+      const std::string& to = cycle[(i + 1) % cycle.size()].first->name;
+      const Dependency& edge = *cycle[i].second;
+      std::string why;
+      switch (edge.kind) {
+        case EdgeKind::Reference: why = fmt::format("'{}' uses {}.{} here", to, from, edge.attribute); break;
+        case EdgeKind::Needs: why = fmt::format("'{}' needs '{}' here", to, from); break;
+        case EdgeKind::After: why = fmt::format("'{}' comes after '{}' here", to, from); break;
+        case EdgeKind::Before: why = fmt::format("'{}' comes before '{}' here", from, to); break;
+        case EdgeKind::Route: why = fmt::format("balancer '{}' routes to '{}' here", to, from); break;
+      }
+      d.Note(edge.origin, why);
+    }
+    return false;
+  }
+
+  const CheckedStack& checked_;
+  const LowerOptions& options_;
+  DiagnosticEngine& diags_;
+  std::map<std::string, const Expr*> overrides_;
+  std::map<std::string, Value> params_;
+  std::map<std::string, Value> values_;
+  std::map<std::string, std::vector<Reference>> references_;
+  std::set<std::string> in_progress_;
+  std::set<std::string> reported_value_cycles_;
+  bool duration_context_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Stack> Lower(const CheckedStack& checked, const LowerOptions& options, DiagnosticEngine& diags) {
+  return Lowerer(checked, options, diags).Run();
+}
+
+}  // namespace stackc::ir

@@ -1,0 +1,87 @@
+// The IR: a stack resolved for one profile, as a dependency graph of
+// components (Boost.Graph). Backends read only this.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "frontend/ast/ast.h"
+#include "ir/value.h"
+
+namespace stackc::ir {
+
+using ComponentKind = ast::ComponentKind;
+
+struct Component {
+  ComponentKind kind;
+  std::string name;
+  SourceRange name_range;
+  SourceRange body_range;
+  /// Every property of the kind that has a value: set, inherited from a
+  /// template or `from`, or defaulted by the schema. Block properties are
+  /// keyed "compose.source_mount".
+  std::map<std::string, Value> properties;
+
+  const Value* Find(std::string_view property) const;
+  /// The property's literal text, or "" when it is unset.
+  std::string Text(std::string_view property) const;
+  std::optional<int64_t> Int(std::string_view property) const;
+  bool Bool(std::string_view property) const;
+  /// Component names of a reference or list-of-references property.
+  std::vector<std::string> Refs(std::string_view property) const;
+};
+
+/// Why one component comes before another.
+enum class EdgeKind { Reference, Needs, Before, After, Route };
+std::string_view EdgeKindName(EdgeKind kind);
+
+struct Dependency {
+  EdgeKind kind;
+  SourceRange origin;     // the source that created the edge
+  std::string attribute;  // Reference: the attribute used ("url")
+};
+
+class Stack {
+ public:
+  /// An edge u -> v means u must be ready before v starts.
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, Dependency>;
+  using Vertex = Graph::vertex_descriptor;
+
+  std::string name;
+  std::string profile;  // "" for none
+  std::map<std::string, Value> params;
+
+  /// Components are sorted by name and never change after construction.
+  explicit Stack(std::vector<Component> components);
+
+  const std::vector<Component>& components() const { return components_; }
+  const Component* Find(std::string_view name) const;
+  const Graph& graph() const { return graph_; }
+
+  /// Adds u -> v, once per (u, v, kind).
+  void AddDependency(std::string_view before, std::string_view after, Dependency dependency);
+
+  /// Components that `component` depends on directly, with why, sorted by name.
+  std::vector<std::pair<const Component*, const Dependency*>> DependenciesOf(const Component& component) const;
+  std::vector<std::pair<const Component*, const Dependency*>> DependentsOf(const Component& component) const;
+  /// True when a path of edges leads from `from` to `to`.
+  bool Reaches(const Component& from, const Component& to) const;
+
+  /// One cycle, as the edges along it, or empty when the graph is acyclic.
+  std::vector<std::pair<const Component*, const Dependency*>> FindCycle() const;
+  /// Dependencies first; ties broken by name. Only for acyclic graphs.
+  std::vector<const Component*> TopologicalOrder() const;
+
+ private:
+  Vertex VertexOf(const Component& component) const {
+    return static_cast<Vertex>(&component - components_.data());
+  }
+  std::vector<Component> components_;
+  Graph graph_;
+};
+
+}  // namespace stackc::ir

@@ -1,0 +1,150 @@
+// The command line as a user meets it: exit codes, help, output writing.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/harness.h"
+
+namespace stackc::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char kGoodStack[] = R"(stack shop
+app web {
+  image  = "shop/web:1.0"
+  port   = 8080
+  health = "/health"
+}
+balancer front {
+  route = web
+  port  = 80
+}
+)";
+
+const char kBadStack[] = R"(stack shop
+app web {
+  image = "shop/web:1.0"
+  replics = 2
+}
+)";
+
+TEST(Cli, VersionAndHelp) {
+  TempDir dir;
+  RunResult version = RunStackc(dir.path(), {"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, "stackc 0.1.0\n");
+  RunResult help = RunStackc(dir.path(), {"build", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("usage: stackc build STACK"), std::string::npos);
+  EXPECT_EQ(RunStackc(dir.path(), {"check", "--help"}).exit_code, 0);
+  EXPECT_EQ(RunStackc(dir.path(), {"--help"}).exit_code, 0);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kGoodStack);
+  EXPECT_EQ(RunStackc(dir.path(), {}).exit_code, 2);
+  EXPECT_EQ(RunStackc(dir.path(), {"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(RunStackc(dir.path(), {"build", "s.stack"}).exit_code, 2);  // no -o
+  EXPECT_EQ(RunStackc(dir.path(), {"build", "s.stack", "-o", "out", "-t", "helm"}).exit_code, 2);
+  EXPECT_EQ(RunStackc(dir.path(), {"check", "s.stack", "--set", "noequals"}).exit_code, 2);
+  EXPECT_EQ(RunStackc(dir.path(), {"check", "s.stack", "--color=sometimes"}).exit_code, 2);
+  RunResult unknown = RunStackc(dir.path(), {"check", "s.stack", "--frob"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown option '--frob'"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path() / "out"));
+}
+
+TEST(Cli, TargetsWithoutBackendAreAClearError) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kGoodStack);
+  for (const char* target : {"kubernetes", "ecs"}) {
+    RunResult run = RunStackc(dir.path(), {"build", "s.stack", "-t", target, "-o", "out", "--color=never"});
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("error[E0401]"), std::string::npos) << run.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "out"));
+  }
+}
+
+TEST(Cli, ErrorsWriteNothingAndKeepExistingFiles) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kGoodStack);
+  ASSERT_EQ(RunStackc(dir.path(), {"build", "s.stack", "-o", "out"}).exit_code, 0);
+  std::string before = ReadFile(dir.path() / "out/docker-compose.yml");
+  WriteFile(dir.path() / "out/mine.txt", "not stackc's");
+
+  WriteFile(dir.path() / "s.stack", kBadStack);
+  RunResult run = RunStackc(dir.path(), {"build", "s.stack", "-o", "out", "--color=never"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.out, "");
+  EXPECT_NE(run.err.find("s.stack:4:3: error[E0203]: unknown property 'replics' in app 'web'"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(ReadFile(dir.path() / "out/docker-compose.yml"), before);
+  EXPECT_EQ(ReadFile(dir.path() / "out/mine.txt"), "not stackc's");
+  for (const auto& entry : fs::directory_iterator(dir.path() / "out")) {
+    EXPECT_EQ(entry.path().filename().string().find("tmp"), std::string::npos) << "left behind " << entry.path();
+  }
+}
+
+TEST(Cli, UnchangedFilesAreNotRewritten) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kGoodStack);
+  ASSERT_EQ(RunStackc(dir.path(), {"build", "s.stack", "-o", "out"}).exit_code, 0);
+  fs::path file = dir.path() / "out/docker-compose.yml";
+  auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(file, old_time);
+  RunResult again = RunStackc(dir.path(), {"build", "s.stack", "-o", "out"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("unchanged out/docker-compose.yml"), std::string::npos) << again.out;
+  EXPECT_EQ(fs::last_write_time(file), old_time);
+}
+
+TEST(Cli, CheckReportsWithoutWriting) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kGoodStack);
+  RunResult ok = RunStackc(dir.path(), {"check", "s.stack"});
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.err, "");
+  WriteFile(dir.path() / "s.stack", kBadStack);
+  EXPECT_EQ(RunStackc(dir.path(), {"check", "s.stack"}).exit_code, 1);
+  EXPECT_EQ(fs::directory_iterator(dir.path()) != fs::directory_iterator(), true);
+  EXPECT_FALSE(fs::exists(dir.path() / "out"));
+}
+
+TEST(Cli, JsonDiagnosticsCarryTheSameFacts) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kBadStack);
+  RunResult run = RunStackc(dir.path(), {"check", "s.stack", "--diagnostics-format=json"});
+  EXPECT_EQ(run.exit_code, 1);
+  nlohmann::json diagnostics = nlohmann::json::parse(run.err);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  const auto& d = diagnostics[0];
+  EXPECT_EQ(d["severity"], "error");
+  EXPECT_EQ(d["code"], "E0203");
+  EXPECT_EQ(d["message"], "unknown property 'replics' in app 'web'");
+  EXPECT_EQ(d["range"]["file"], "s.stack");
+  EXPECT_EQ(d["range"]["start"]["line"], 4);
+  EXPECT_EQ(d["range"]["start"]["column"], 3);
+  EXPECT_EQ(d["range"]["end"]["column"], 10);
+  EXPECT_EQ(d["fixits"][0]["replacement"], "replicas");
+  EXPECT_EQ(d["notes"][0]["message"], "did you mean 'replicas'?");
+}
+
+TEST(Cli, ColorOnlyWhenAsked) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kBadStack);
+  EXPECT_EQ(RunStackc(dir.path(), {"check", "s.stack"}).err.find("\x1b["), std::string::npos);
+  EXPECT_NE(RunStackc(dir.path(), {"check", "s.stack", "--color=always"}).err.find("\x1b[1;31m"), std::string::npos);
+}
+
+TEST(Cli, WorksFromAnyDirectoryWithTheEmbeddedStdlib) {
+  TempDir dir;
+  WriteFile(dir.path() / "deep/s.stack", "stack s\nimport \"std/redis\"\ndatabase cache : redis {}\n");
+  RunResult run = RunStackc(dir.path(), {"build", "deep/s.stack", "-o", "out"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(ReadFile(dir.path() / "out/docker-compose.yml").find("image: redis:7.2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stackc::testing
