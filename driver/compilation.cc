@@ -6,7 +6,9 @@ namespace stackc {
 
 bool Compilation::Load(const std::string& path, const FileReader& reader) {
   modules_ = LoadStack(path, reader, sources_, diags_);
-  if (modules_.modules.empty()) return false;
+  // Names and types of a file that did not parse or import are guesses;
+  // checking them would bury the real errors under their consequences.
+  if (modules_.modules.empty() || diags_.HasErrors()) return false;
   checked_ = Analyze(modules_, diags_);
   return !diags_.HasErrors();
 }

@@ -194,6 +194,15 @@ class ComposeEmitter {
         continue;
       }
       ports.push_back(fmt::format("{}:{}", port, target));
+      // Compose has no balancer to health-check through; only the app's own
+      // healthcheck exists, so a different path cannot be honoured.
+      if (const Value* health = balancer->Find("health"); health && health->LiteralText() != c.Text("health")) {
+        diags_.Report(DiagKind::NotExpressibleInTarget, health->origin,
+                      fmt::format("compose: balancer '{}' health-checks \"{}\", but Compose only runs the "
+                                  "healthcheck of app '{}'{}",
+                                  balancer->name, health->LiteralText(), c.name,
+                                  c.Find("health") ? fmt::format(" (\"{}\")", c.Text("health")) : ""));
+      }
     }
     if (ports.empty()) return;
     out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq;

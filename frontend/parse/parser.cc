@@ -96,6 +96,17 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected) {
 
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
  public:
+  // The n-th token on the default channel before `token`, or null.
+  static antlr4::Token* VisibleBefore(antlr4::Parser* parser, antlr4::Token* token, int n) {
+    antlr4::TokenStream* tokens = parser->getTokenStream();
+    for (ssize_t i = static_cast<ssize_t>(token->getTokenIndex()) - 1; i >= 0; --i) {
+      antlr4::Token* candidate = tokens->get(static_cast<size_t>(i));
+      if (candidate->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+      if (--n == 0) return candidate;
+    }
+    return nullptr;
+  }
+
   SyntaxErrorListener(FileId file, const OffsetMap& offsets, DiagnosticEngine& diags)
       : file_(file), offsets_(offsets), diags_(diags) {}
 
@@ -112,11 +123,31 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
     } catch (...) {
       expected = parser->getExpectedTokens();
     }
+    std::string message =
+        fmt::format("expected {}, found {}", DescribeExpected(expected), DescribeToken(offending));
+    // ANTLR reports what the whole rule could have taken; right after a
+    // property's name only '=' or '{' can follow, which is clearer to say.
+    antlr4::Token* previous = VisibleBefore(parser, offending, 1);
+    antlr4::Token* before_previous = VisibleBefore(parser, offending, 2);
+    bool in_body = dynamic_cast<StackParser::BodyContext*>(parser->getContext()) ||
+                   dynamic_cast<StackParser::MemberContext*>(parser->getContext());
+    bool after_name = in_body && previous && previous->getType() == StackLexer::IDENT &&
+                      offending->getType() != StackLexer::EQ &&
+                      (!before_previous || before_previous->getType() != StackLexer::EQ);
+    if (after_name) {
+      message = fmt::format("expected '=' or '{{' after '{}', found {}", previous->getText(), DescribeToken(offending));
+    }
     uint32_t begin = offsets_.Byte(offending->getStartIndex());
     uint32_t end = offending->getType() == antlr4::Token::EOF ? begin
                                                              : offsets_.Byte(offending->getStopIndex() + 1);
-    diags_.Report(DiagKind::SyntaxError, {file_, begin, end},
-                  fmt::format("expected {}, found {}", DescribeExpected(expected), DescribeToken(offending)));
+    Diagnostic& d = diags_.Report(DiagKind::SyntaxError, {file_, begin, end}, message);
+    // `port =` with its value forgotten swallows the next property's name.
+    if (in_body && offending->getType() == StackLexer::EQ && previous && previous->getType() == StackLexer::IDENT &&
+        before_previous && before_previous->getType() == StackLexer::EQ) {
+      d.Note({file_, offsets_.Byte(previous->getStartIndex()), offsets_.Byte(previous->getStopIndex() + 1)},
+             fmt::format("'{}' was read as the value of the property before it; is that value missing?",
+                         previous->getText()));
+    }
   }
 
  private:
