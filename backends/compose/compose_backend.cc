@@ -76,6 +76,7 @@ class ComposeEmitter {
           usage += fmt::format("\nRun the test suite: docker-compose -f docker-compose.test.yml run --rm {}", c->name);
         }
       }
+      usage += "\nthen remove the test environment: docker-compose -f docker-compose.test.yml down";
       out.Write("docker-compose.test.yml",
                 Render({"docker-compose.test.yml", test_stack, services, false}, usage), FileMode::Regular);
     }
@@ -240,6 +241,15 @@ class ComposeEmitter {
                                     "makes its data persistent here",
                                     storage->literal, c.name));
         }
+      }
+    }
+    if (c.kind == ComponentKind::Database && !file.persistent_data) {
+      // Tests start from an empty database: the data lives in memory and
+      // goes away with the container.
+      if (const Value* data_dir = c.Find("data_dir")) {
+        out << YAML::Key << "tmpfs" << YAML::Value << YAML::BeginSeq;
+        yaml::String(out, data_dir->LiteralText());
+        out << YAML::EndSeq;
       }
     }
     if (mounts.empty()) return;
