@@ -270,7 +270,7 @@ class Analyzer {
     // Template bodies were checked on their own; here they only contribute.
     for (const ast::TemplateDecl* t : component.templates) Collect(t->body, "", component.properties);
     std::string owner = fmt::format("{} '{}'", ast::KindName(decl.kind), decl.name.name);
-    CheckBody(decl.body, decl.kind, owner, component.properties, &component);
+    CheckBody(decl.body, decl.kind, owner, component.properties);
   }
 
   static void Collect(const ast::Block& body, const std::string& prefix,
@@ -281,33 +281,40 @@ class Analyzer {
     }
   }
 
+  // False, with a diagnostic, when `name` was already set in this block.
+  bool FirstSetting(std::map<std::string, SourceRange>& seen, const ast::Ident& name, const std::string& where) {
+    auto [it, inserted] = seen.emplace(name.name, name.range);
+    if (inserted) return true;
+    diags_.Report(DiagKind::DuplicateProperty, name.range, fmt::format("'{}' is set twice in {}", name.name, where))
+        .Note(it->second, "first set here");
+    return false;
+  }
+
+  static std::vector<std::string> PropertyNames(const std::vector<PropertySchema>& properties) {
+    std::vector<std::string> names;
+    for (const PropertySchema& p : properties) names.push_back(std::string(p.name));
+    return names;
+  }
+
   void CheckBody(const ast::Block& body, ComponentKind kind, const std::string& owner,
-                 std::map<std::string, std::vector<const Expr*>>& properties,
-                 const CheckedComponent* component = nullptr) {
+                 std::map<std::string, std::vector<const Expr*>>& properties) {
     const KindSchema& schema = SchemaOf(kind);
     std::map<std::string, SourceRange> seen;
     for (const ast::Member& member : body.members) {
-      auto [it, inserted] = seen.emplace(member.name.name, member.name.range);
-      if (!inserted) {
-        diags_.Report(DiagKind::DuplicateProperty, member.name.range,
-                      fmt::format("'{}' is set twice in {}", member.name.name, owner))
-            .Note(it->second, "first set here");
-        continue;
-      }
+      if (!FirstSetting(seen, member.name, owner)) continue;
       if (member.block) {
         const BlockSchema* block = schema.FindBlock(member.name.name);
         if (!block) {
           ReportUnknownBlock(member.name, schema, owner);
           continue;
         }
-        CheckBlock(*member.block, *block, kind, owner, properties, component);
+        CheckBlock(*member.block, *block, kind, owner, properties);
         continue;
       }
       const PropertySchema* property = schema.FindProperty(member.name.name);
       if (!property) {
-        std::vector<std::string> names;
-        for (const PropertySchema& p : schema.properties) names.push_back(std::string(p.name));
-        ReportUnknownProperty(member.name, names, owner, schema.FindBlock(member.name.name) != nullptr);
+        ReportUnknownProperty(member.name, PropertyNames(schema.properties), owner,
+                              schema.FindBlock(member.name.name) != nullptr);
         continue;
       }
       Check(*member.value, ExpectationFor(*property, owner), &kind);
@@ -316,22 +323,14 @@ class Analyzer {
   }
 
   void CheckBlock(const ast::Block& body, const BlockSchema& block, ComponentKind kind, const std::string& owner,
-                  std::map<std::string, std::vector<const Expr*>>& properties, const CheckedComponent*) {
+                  std::map<std::string, std::vector<const Expr*>>& properties) {
     std::map<std::string, SourceRange> seen;
     std::string where = fmt::format("the {} block of {}", block.name, owner);
     for (const ast::Member& member : body.members) {
-      auto [it, inserted] = seen.emplace(member.name.name, member.name.range);
-      if (!inserted) {
-        diags_.Report(DiagKind::DuplicateProperty, member.name.range,
-                      fmt::format("'{}' is set twice in {}", member.name.name, where))
-            .Note(it->second, "first set here");
-        continue;
-      }
+      if (!FirstSetting(seen, member.name, where)) continue;
       const PropertySchema* property = member.value ? FindProperty(block, member.name.name) : nullptr;
       if (!property) {
-        std::vector<std::string> names;
-        for (const PropertySchema& p : block.properties) names.push_back(std::string(p.name));
-        ReportUnknownProperty(member.name, names, where, false);
+        ReportUnknownProperty(member.name, PropertyNames(block.properties), where, false);
         continue;
       }
       Check(*member.value, ExpectationFor(*property, where), &kind);
@@ -419,13 +418,7 @@ class Analyzer {
       std::string path;
       for (const ast::Ident& segment : o.path) path += (path.empty() ? "" : ".") + segment.name;
       SourceRange range{o.path.front().range.file, o.path.front().range.begin, o.path.back().range.end};
-      auto [it, inserted] = seen.emplace(path, range);
-      if (!inserted) {
-        diags_.Report(DiagKind::DuplicateProperty, range,
-                      fmt::format("'{}' is set twice in profile '{}'", path, profile.name.name))
-            .Note(it->second, "first set here");
-        continue;
-      }
+      if (!FirstSetting(seen, {path, range}, fmt::format("profile '{}'", profile.name.name))) continue;
       const ast::Ident& head = o.path.front();
       if (auto param = result_.params.find(head.name); param != result_.params.end()) {
         if (o.path.size() != 1) {
@@ -643,13 +636,7 @@ class Analyzer {
         if (want.type != ValueType::Env) return Mismatch(e, want, "a map");
         std::map<std::string, SourceRange> seen;
         for (const ast::MapEntry& entry : e.entries) {
-          auto [it, inserted] = seen.emplace(entry.key.name, entry.key.range);
-          if (!inserted) {
-            diags_.Report(DiagKind::DuplicateProperty, entry.key.range,
-                          fmt::format("'{}' is set twice in {}", entry.key.name, want.what))
-                .Note(it->second, "first set here");
-            continue;
-          }
+          if (!FirstSetting(seen, entry.key, want.what)) continue;
           if (!IsEnvName(entry.key.name)) {
             diags_.Report(DiagKind::InvalidValue, entry.key.range,
                           fmt::format("'{}' is not a valid environment variable name", entry.key.name))
