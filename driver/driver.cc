@@ -5,12 +5,14 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "backends/backend.h"
 #include "driver/compilation.h"
+#include "driver/output.h"
 #include "frontend/diag/render.h"
 #include "frontend/load/loader.h"
 
@@ -27,6 +29,10 @@ struct Options {
   std::string output;
   std::string profile;
   std::vector<std::pair<std::string, std::string>> sets;
+  std::string depfile;
+  bool check = false;      // compare with DIR, write nothing
+  bool to_stdout = false;  // print the files instead of writing them
+  bool prune = false;      // remove files earlier builds wrote and this one does not
   std::string color = "auto";
   std::string format = "text";
 };
@@ -44,6 +50,9 @@ struct Subcommand {
 };
 
 int RunBuild(const Options& options, Terminal& terminal);
+int CheckOutputs(const Options& options, const GeneratedFiles& generated, Terminal& terminal);
+int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compilation& compilation,
+                 Terminal& terminal);
 int RunCheck(const Options& options, Terminal& terminal);
 
 const Subcommand kSubcommands[] = {
@@ -51,10 +60,17 @@ const Subcommand kSubcommands[] = {
      "usage: stackc build STACK [-t TARGET]... -o DIR [--profile NAME] [--set NAME=VALUE]...\n"
      "\n"
      "Compiles STACK and writes the files of each TARGET under DIR. Nothing is\n"
-     "written when the stack has errors; each file is replaced atomically.\n"
+     "written when the stack has errors; each file is replaced atomically and\n"
+     "only when its contents change.\n"
      "\n"
      "  -t, --target TARGET     compose, kubernetes, ecs or all (default: all available)\n"
      "  -o, --output DIR        directory to write into (created if missing)\n"
+     "  --check                 write nothing; exit 1 listing files that are missing,\n"
+     "                          stale or extra compared with what a build would write\n"
+     "  --stdout                print every file, each after a '==> PATH <==' line\n"
+     "  --prune                 remove files an earlier build wrote that this one does not\n"
+     "  --depfile FILE          write a Make depfile: outputs depend on the stack file\n"
+     "                          and every module it imports from disk\n"
      "  --profile NAME          apply the overrides of profile NAME\n"
      "  --set NAME=VALUE        set param NAME; beats defaults and profiles\n"
      "  --color WHEN            auto, always or never (default: auto)\n"
@@ -110,6 +126,14 @@ Options ParseOptions(const Subcommand& command, const std::vector<std::string>& 
       for (std::string t; std::getline(list, t, ',');) options.targets.push_back(t);
     } else if (command.takes_output && (arg == "-o" || is(arg, "--output"))) {
       options.output = value_of(i, "--output");
+    } else if (command.takes_output && is(arg, "--depfile")) {
+      options.depfile = value_of(i, "--depfile");
+    } else if (command.takes_output && arg == "--check") {
+      options.check = true;
+    } else if (command.takes_output && arg == "--stdout") {
+      options.to_stdout = true;
+    } else if (command.takes_output && arg == "--prune") {
+      options.prune = true;
     } else if (is(arg, "--profile")) {
       options.profile = value_of(i, "--profile");
     } else if (is(arg, "--set")) {
@@ -138,7 +162,12 @@ Options ParseOptions(const Subcommand& command, const std::vector<std::string>& 
     }
   }
   if (options.stack.empty()) throw UsageError{"no stack file given"};
-  if (command.takes_output && options.output.empty()) throw UsageError{"no output directory given (-o DIR)"};
+  if (command.takes_output && options.output.empty() && !options.to_stdout) {
+    throw UsageError{"no output directory given (-o DIR, or --stdout)"};
+  }
+  if (options.check && (options.to_stdout || options.prune)) {
+    throw UsageError{"--check writes nothing; it cannot be combined with --stdout or --prune"};
+  }
   return options;
 }
 
@@ -154,47 +183,12 @@ void PrintDiagnostics(Compilation& compilation, const Options& options, Terminal
   if (!summary.empty()) terminal.err << summary << "\n";
 }
 
-// Writes `contents` to `path` through a temporary file and a rename, so a
-// reader never sees half a file; an equal file is left untouched.
-enum class WriteResult { Written, Unchanged };
-std::optional<WriteResult> WriteAtomically(const fs::path& path, const std::string& contents, FileMode mode,
-                                           std::string& error) {
-  std::error_code ec;
-  auto perms = mode == FileMode::Executable ? fs::perms(0755) : fs::perms(0644);
-  if (fs::is_regular_file(path, ec)) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream existing;
-    existing << in.rdbuf();
-    if (in && existing.str() == contents) {
-      if ((fs::status(path, ec).permissions() & fs::perms::all) != perms) fs::permissions(path, perms, ec);
-      return WriteResult::Unchanged;
-    }
+std::string AvailableTargets() {
+  std::vector<std::string_view> names;
+  for (const BackendEntry& entry : Backends()) {
+    if (entry.create) names.push_back(entry.name);
   }
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) {
-    error = fmt::format("cannot create directory '{}': {}", path.parent_path().string(), ec.message());
-    return std::nullopt;
-  }
-  fs::path temporary = path;
-  temporary += ".stackc-tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << contents;
-    out.close();
-    if (!out) {
-      error = fmt::format("cannot write '{}'", temporary.string());
-      fs::remove(temporary, ec);
-      return std::nullopt;
-    }
-  }
-  fs::permissions(temporary, perms, ec);
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    error = fmt::format("cannot replace '{}': {}", path.string(), ec.message());
-    fs::remove(temporary, ec);
-    return std::nullopt;
-  }
-  return WriteResult::Written;
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 int RunBuild(const Options& options, Terminal& terminal) {
@@ -217,7 +211,7 @@ int RunBuild(const Options& options, Terminal& terminal) {
     if (!entry->create) {
       compilation.diags().Report(DiagKind::TargetNotAvailable, {},
                                  fmt::format("the {} target is not available yet in stackc {}", target, kVersion))
-          .Note({}, "available targets: compose");
+          .Note({}, fmt::format("available targets: {}", AvailableTargets()));
       PrintDiagnostics(compilation, options, terminal);
       return kExitUsage;
     }
@@ -227,7 +221,7 @@ int RunBuild(const Options& options, Terminal& terminal) {
   DiskFileReader reader;
   const ir::Stack* stack = nullptr;
   if (compilation.Load(options.stack, reader)) stack = compilation.StackFor(options.profile, options.sets);
-  MemorySink sink;
+  GeneratedFiles generated;
   if (stack) {
     EmitOptions emit;
     emit.source_name = fs::path(options.stack).filename().string();
@@ -236,27 +230,132 @@ int RunBuild(const Options& options, Terminal& terminal) {
       if (!compilation.HasProfile(profile)) return nullptr;
       return compilation.StackFor(std::string(profile), options.sets);
     };
-    for (const BackendEntry* entry : backends) entry->create()->Emit(*stack, emit, sink, compilation.diags());
+    for (const BackendEntry* entry : backends) {
+      MemorySink sink;
+      entry->create()->Emit(*stack, emit, sink, compilation.diags());
+      generated[std::string(entry->name)] = sink.files();
+    }
   }
   if (compilation.diags().HasErrors()) {
     PrintDiagnostics(compilation, options, terminal);
     return kExitInputErrors;
   }
+  if (options.to_stdout) {
+    terminal.out << RenderFramed(generated);
+    PrintDiagnostics(compilation, options, terminal);
+    return kExitSuccess;
+  }
+  int status = options.check ? CheckOutputs(options, generated, terminal) : WriteOutputs(options, generated, compilation, terminal);
+  PrintDiagnostics(compilation, options, terminal);
+  return status;
+}
 
+std::string Shown(const Options& options, const std::string& relative) {
+  return (fs::path(options.output) / relative).generic_string();
+}
+
+// Files of the targets being built that an earlier build wrote and this one
+// does not produce.
+std::set<std::pair<std::string, std::string>> NoLongerProduced(const Manifest& manifest,
+                                                               const GeneratedFiles& generated) {
+  std::set<std::pair<std::string, std::string>> stale;
+  for (const auto& [target, path] : manifest.entries) {
+    auto files = generated.find(target);
+    if (files != generated.end() && !files->second.count(path)) stale.emplace(target, path);
+  }
+  return stale;
+}
+
+int CheckOutputs(const Options& options, const GeneratedFiles& generated, Terminal& terminal) {
+  std::vector<std::string> problems;
+  for (const auto& [target, files] : generated) {
+    for (const auto& [path, file] : files) {
+      switch (CompareWithDisk(fs::path(options.output) / path, file)) {
+        case FileState::Current: break;
+        case FileState::Missing: problems.push_back("missing: " + Shown(options, path)); break;
+        case FileState::Stale: problems.push_back("stale:   " + Shown(options, path)); break;
+      }
+    }
+  }
+  for (const auto& [target, path] : NoLongerProduced(Manifest::Read(options.output), generated)) {
+    std::error_code ec;
+    if (fs::exists(fs::path(options.output) / path, ec)) problems.push_back("extra:   " + Shown(options, path));
+  }
+  std::sort(problems.begin(), problems.end(), [](const std::string& a, const std::string& b) {
+    return a.substr(9) < b.substr(9);
+  });
+  for (const std::string& problem : problems) terminal.out << problem << "\n";
+  if (problems.empty()) {
+    terminal.out << fmt::format("{} is up to date\n", options.output);
+    return kExitSuccess;
+  }
+  terminal.out << fmt::format("{} is out of date: run stackc build without --check\n", options.output);
+  return kExitInputErrors;
+}
+
+int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compilation& compilation,
+                 Terminal& terminal) {
   int status = kExitSuccess;
-  for (const auto& [path, file] : sink.files()) {
-    fs::path target = fs::path(options.output) / path;
-    std::string error;
-    std::optional<WriteResult> result = WriteAtomically(target, file.contents, file.mode, error);
-    if (!result) {
-      compilation.diags().Report(DiagKind::CannotWriteOutput, {}, error);
-      status = kExitInputErrors;
+  auto fail = [&](std::string error) {
+    compilation.diags().Report(DiagKind::CannotWriteOutput, {}, std::move(error));
+    status = kExitInputErrors;
+  };
+  fs::path directory = options.output;
+  Manifest manifest = Manifest::Read(directory);
+  Manifest updated;
+  std::vector<std::string> outputs;
+  for (const auto& [target, files] : generated) {
+    for (const auto& [path, file] : files) {
+      fs::path destination = directory / path;
+      outputs.push_back(destination.generic_string());
+      updated.entries.emplace(target, path);
+      if (CompareWithDisk(destination, file) == FileState::Current) {
+        terminal.out << "unchanged " << Shown(options, path) << "\n";
+        continue;
+      }
+      std::string error;
+      if (!WriteAtomically(destination, file.contents, file.mode, error)) {
+        fail(error);
+        continue;
+      }
+      terminal.out << "wrote     " << Shown(options, path) << "\n";
+    }
+  }
+  for (const auto& entry : manifest.entries) {
+    if (!generated.count(entry.first)) updated.entries.insert(entry);
+  }
+  for (const auto& entry : NoLongerProduced(manifest, generated)) {
+    fs::path leftover = directory / entry.second;
+    std::error_code ec;
+    if (!fs::exists(leftover, ec)) continue;
+    if (!options.prune) {
+      terminal.out << "obsolete  " << Shown(options, entry.second) << " (no longer produced; --prune removes it)\n";
+      updated.entries.insert(entry);
       continue;
     }
-    terminal.out << fmt::format("{} {}\n", *result == WriteResult::Written ? "wrote    " : "unchanged",
-                                target.generic_string());
+    if (!fs::remove(leftover, ec) || ec) {
+      fail(fmt::format("cannot remove '{}': {}", leftover.string(), ec.message()));
+      updated.entries.insert(entry);
+      continue;
+    }
+    terminal.out << "removed   " << Shown(options, entry.second) << "\n";
   }
-  PrintDiagnostics(compilation, options, terminal);
+  if (status == kExitSuccess) {
+    std::string error;
+    MemorySink::File manifest_file{updated.Render(), FileMode::Regular};
+    if (CompareWithDisk(directory / Manifest::kFileName, manifest_file) != FileState::Current &&
+        !WriteAtomically(directory / Manifest::kFileName, manifest_file.contents, FileMode::Regular, error)) {
+      fail(error);
+    }
+  }
+  if (!options.depfile.empty() && status == kExitSuccess) {
+    MemorySink::File depfile{RenderDepfile(outputs, compilation.modules().disk_files), FileMode::Regular};
+    std::string error;
+    if (CompareWithDisk(options.depfile, depfile) != FileState::Current &&
+        !WriteAtomically(options.depfile, depfile.contents, FileMode::Regular, error)) {
+      fail(error);
+    }
+  }
   return status;
 }
 

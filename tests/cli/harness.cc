@@ -64,7 +64,8 @@ std::map<std::string, std::string> ReadTree(const fs::path& root) {
   std::map<std::string, std::string> files;
   if (!fs::exists(root)) return files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files[fs::relative(entry.path(), root).generic_string()] = ReadFile(entry.path());
+    // The manifest is bookkeeping of the output directory, not output.
+    if (entry.is_regular_file() && entry.path().filename() != ".stackc-manifest") files[fs::relative(entry.path(), root).generic_string()] = ReadFile(entry.path());
   }
   return files;
 }

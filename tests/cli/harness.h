@@ -18,7 +18,8 @@ struct RunResult {
 /// Runs stackc with `args` in `directory`; output is captured.
 RunResult RunStackc(const std::filesystem::path& directory, const std::vector<std::string>& args);
 
-/// Every regular file under `root`, by '/'-separated relative path.
+/// Every regular file under `root`, by '/'-separated relative path, except
+/// stackc's manifest.
 std::map<std::string, std::string> ReadTree(const std::filesystem::path& root);
 
 /// Human-readable differences ("" when equal): missing, extra and changed
