@@ -15,6 +15,7 @@
 #include "driver/output.h"
 #include "frontend/diag/render.h"
 #include "frontend/load/loader.h"
+#include "ir/graph_text.h"
 
 namespace stackc {
 namespace {
@@ -34,7 +35,8 @@ struct Options {
   bool to_stdout = false;  // print the files instead of writing them
   bool prune = false;      // remove files earlier builds wrote and this one does not
   std::string color = "auto";
-  std::string format = "text";
+  std::string format = "text";        // of diagnostics
+  std::string graph_format = "dot";
 };
 
 struct UsageError {
@@ -54,6 +56,7 @@ int CheckOutputs(const Options& options, const GeneratedFiles& generated, Termin
 int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compilation& compilation,
                  Terminal& terminal);
 int RunCheck(const Options& options, Terminal& terminal);
+int RunGraph(const Options& options, Terminal& terminal);
 
 const Subcommand kSubcommands[] = {
     {"build", "compile a stack file into deployment files",
@@ -87,6 +90,19 @@ const Subcommand kSubcommands[] = {
      "  --color WHEN            auto, always or never (default: auto)\n"
      "  --diagnostics-format F  text or json (default: text)\n",
      &RunCheck, false},
+    {"graph", "print the dependency graph as Graphviz DOT or as a deploy order",
+     "usage: stackc graph STACK [--format dot|text] [--profile NAME] [--set NAME=VALUE]...\n"
+     "\n"
+     "Prints the components of STACK and the edges between them, labelled with\n"
+     "why each exists (a reference, needs, before, after, a balancer route).\n"
+     "Render the DOT form with Graphviz: stackc graph STACK | dot -Tsvg > graph.svg\n"
+     "\n"
+     "  --format F              dot (default) or text, the deploy order\n"
+     "  --profile NAME          apply the overrides of profile NAME\n"
+     "  --set NAME=VALUE        set param NAME\n"
+     "  --color WHEN            auto, always or never (default: auto)\n"
+     "  --diagnostics-format F  text or json (default: text)\n",
+     &RunGraph, false},
 };
 
 std::string MainUsage() {
@@ -134,6 +150,11 @@ Options ParseOptions(const Subcommand& command, const std::vector<std::string>& 
       options.to_stdout = true;
     } else if (command.takes_output && arg == "--prune") {
       options.prune = true;
+    } else if (command.run == &RunGraph && is(arg, "--format")) {
+      options.graph_format = value_of(i, "--format");
+      if (options.graph_format != "dot" && options.graph_format != "text") {
+        throw UsageError{fmt::format("--format must be dot or text, got '{}'", options.graph_format)};
+      }
     } else if (is(arg, "--profile")) {
       options.profile = value_of(i, "--profile");
     } else if (is(arg, "--set")) {
@@ -372,6 +393,17 @@ int RunCheck(const Options& options, Terminal& terminal) {
   }
   PrintDiagnostics(compilation, options, terminal);
   return compilation.diags().HasErrors() ? kExitInputErrors : kExitSuccess;
+}
+
+int RunGraph(const Options& options, Terminal& terminal) {
+  Compilation compilation;
+  DiskFileReader reader;
+  const ir::Stack* stack = nullptr;
+  if (compilation.Load(options.stack, reader)) stack = compilation.StackFor(options.profile, options.sets);
+  PrintDiagnostics(compilation, options, terminal);
+  if (!stack) return kExitInputErrors;
+  terminal.out << (options.graph_format == "dot" ? ir::ToDot(*stack) : ir::DeployOrderText(*stack));
+  return kExitSuccess;
 }
 
 }  // namespace
