@@ -32,6 +32,8 @@ INT         : '-'? DIGIT+;
 STRING      : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"';
 // Kept as a token of its own so the error can say what is wrong.
 UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])*;
+// Single quotes are a common slip; lexed whole so the error can offer the fix.
+SINGLE_QUOTED_STRING : '\'' ~['\r\n]* '\'';
 IDENT       : [a-zA-Z_] [a-zA-Z0-9_-]*;
 
 COMMENT  : '#' ~[\r\n]* -> channel(HIDDEN);

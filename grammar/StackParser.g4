@@ -14,12 +14,16 @@ decl        : stackDecl
             | profileDecl
             ;
 
-stackDecl     : STACK name=IDENT;
+stackDecl     : STACK name=declName;
 importDecl    : IMPORT target=STRING;
-paramDecl     : PARAM name=IDENT (COLON typeName=IDENT)? (EQ value)?;
-templateDecl  : TEMPLATE name=IDENT COLON base=baseName body;
-componentDecl : kind=componentKind name=IDENT (COLON base=baseName)? body;
-profileDecl   : PROFILE name=IDENT LBRACE profileEntry* RBRACE;
+paramDecl     : PARAM name=declName (COLON typeName=IDENT)? (EQ value)?;
+templateDecl  : TEMPLATE name=declName COLON base=baseName body;
+componentDecl : kind=componentKind name=declName (COLON base=baseName)? body;
+profileDecl   : PROFILE name=declName LBRACE profileEntry* RBRACE;
+
+// Keywords are accepted here only to say clearly that they cannot be names.
+declName      : IDENT | STACK | IMPORT | PARAM | APP | DATABASE | TASK | BALANCER
+              | PROFILE | TEMPLATE | TRUE | FALSE;
 
 componentKind : APP | DATABASE | TASK | BALANCER;
 baseName      : IDENT | componentKind;

@@ -96,6 +96,19 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected) {
 
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
  public:
+  // The last '{' or '[' before `token` that no '}' or ']' closes.
+  static const antlr4::Token* UnclosedBracket(antlr4::Parser* parser, antlr4::Token* token) {
+    antlr4::TokenStream* tokens = parser->getTokenStream();
+    std::vector<const antlr4::Token*> open;
+    for (size_t i = 0; i < token->getTokenIndex(); ++i) {
+      const antlr4::Token* t = tokens->get(i);
+      if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+      if (t->getType() == StackLexer::LBRACE || t->getType() == StackLexer::LBRACK) open.push_back(t);
+      if ((t->getType() == StackLexer::RBRACE || t->getType() == StackLexer::RBRACK) && !open.empty()) open.pop_back();
+    }
+    return open.empty() ? nullptr : open.back();
+  }
+
   // The n-th token on the default channel before `token`, or null.
   static antlr4::Token* VisibleBefore(antlr4::Parser* parser, antlr4::Token* token, int n) {
     antlr4::TokenStream* tokens = parser->getTokenStream();
@@ -140,7 +153,25 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
     uint32_t begin = offsets_.Byte(offending->getStartIndex());
     uint32_t end = offending->getType() == antlr4::Token::EOF ? begin
                                                              : offsets_.Byte(offending->getStopIndex() + 1);
+    const antlr4::Token* unclosed = nullptr;
+    if (offending->getType() == antlr4::Token::EOF) {
+      // Point just past the last token rather than at an empty last line,
+      // and back at the bracket that was never closed.
+      if (previous) begin = end = offsets_.Byte(previous->getStopIndex() + 1);
+      unclosed = UnclosedBracket(parser, offending);
+    }
+    static const size_t kDeclarationKeywords[] = {StackLexer::STACK, StackLexer::IMPORT, StackLexer::PARAM,
+                                                  StackLexer::APP, StackLexer::DATABASE, StackLexer::TASK,
+                                                  StackLexer::BALANCER, StackLexer::PROFILE, StackLexer::TEMPLATE};
+    if (std::find(std::begin(kDeclarationKeywords), std::end(kDeclarationKeywords), offending->getType()) !=
+        std::end(kDeclarationKeywords)) {
+      unclosed = UnclosedBracket(parser, offending);
+    }
     Diagnostic& d = diags_.Report(DiagKind::SyntaxError, {file_, begin, end}, message);
+    if (unclosed) {
+      d.Note({file_, offsets_.Byte(unclosed->getStartIndex()), offsets_.Byte(unclosed->getStopIndex() + 1)},
+             fmt::format("to match this '{}'", unclosed->getText()));
+    }
     // `port =` with its value forgotten swallows the next property's name.
     if (in_body && offending->getType() == StackLexer::EQ && previous && previous->getType() == StackLexer::IDENT &&
         before_previous && before_previous->getType() == StackLexer::EQ) {
@@ -214,6 +245,13 @@ class AstBuilder {
   ast::Ident Ident(StackParser::BaseNameContext* ctx) const {
     return {ctx->getText(), Range(ctx)};
   }
+  ast::Ident Ident(StackParser::DeclNameContext* ctx) const {
+    if (!ctx->IDENT()) {
+      diags_.Report(DiagKind::SyntaxError, Range(ctx),
+                    fmt::format("'{}' is a keyword and cannot be used as a name", ctx->getText()));
+    }
+    return {ctx->getText(), Range(ctx)};
+  }
 
   static ast::ComponentKind Kind(StackParser::ComponentKindContext* ctx) {
     if (ctx->DATABASE()) return ast::ComponentKind::Database;
@@ -248,7 +286,7 @@ class AstBuilder {
     auto expr = std::make_unique<ast::Expr>();
     expr->range = Range(ctx);
     if (auto* i = dynamic_cast<StackParser::IntValueContext*>(ctx)) {
-      std::string text = i->getText();
+      std::string text = i->INT()->getText();
       int64_t value = 0;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (ec != std::errc() || ptr != text.data() + text.size()) {
@@ -259,7 +297,7 @@ class AstBuilder {
       expr->int_value = value;
     } else if (dynamic_cast<StackParser::UnitValueContext*>(ctx)) {
       expr->kind = ast::ExprKind::Unit;
-      expr->unit_text = ctx->getText();
+      expr->unit_text = dynamic_cast<StackParser::UnitValueContext*>(ctx)->UNIT_NUMBER()->getText();
     } else if (auto* b = dynamic_cast<StackParser::BoolValueContext*>(ctx)) {
       expr->kind = ast::ExprKind::Bool;
       expr->bool_value = b->TRUE() != nullptr;
@@ -395,6 +433,17 @@ ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEng
     if (token->getType() == StackLexer::UNEXPECTED_CHAR) {
       diags.Report(DiagKind::UnexpectedCharacter, range,
                    fmt::format("unexpected character '{}'", token->getText()));
+      continue;
+    }
+    if (token->getType() == StackLexer::SINGLE_QUOTED_STRING) {
+      std::string quoted = token->getText();
+      std::string fixed_text = "\"" + quoted.substr(1, quoted.size() - 2) + "\"";
+      diags.Report(DiagKind::UnexpectedCharacter, range, "strings are written in double quotes, not single quotes")
+          .Fix(range, fixed_text);
+      auto fixed = std::make_unique<antlr4::CommonToken>(token.get());
+      fixed->setType(StackLexer::STRING);
+      fixed->setText(fixed_text);
+      tokens.push_back(std::move(fixed));
       continue;
     }
     if (token->getType() == StackLexer::UNTERMINATED_STRING) {
