@@ -1,5 +1,9 @@
 #include "driver/compilation.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "ir/lint.h"
 
 namespace stackc {
@@ -20,12 +24,44 @@ const ir::Stack* Compilation::StackFor(const std::string& profile,
     return it == stacks_.end() ? nullptr : it->second.get();
   }
   attempted_[profile] = true;
-  std::unique_ptr<ir::Stack> stack = ir::Lower(checked_, {profile, sets}, diags_);
+  DiagnosticEngine diags;
+  std::unique_ptr<ir::Stack> stack = ir::Lower(checked_, {profile, sets}, diags);
+  if (stack) ir::Lint(*stack, diags);
+  Merge(diags, profile);
   if (!stack) return nullptr;
-  ir::Lint(*stack, diags_);
   const ir::Stack* result = stack.get();
   stacks_[profile] = std::move(stack);
   return result;
+}
+
+void Compilation::Emit(const Backend& backend, const std::string& profile, const EmitOptions& options,
+                       OutputSink& out) {
+  const ir::Stack* stack = stacks_.at(profile).get();
+  DiagnosticEngine diags;
+  backend.Emit(*stack, options, out, diags);
+  Merge(diags, profile);
+}
+
+// The same problem found under several profiles is reported once; one found
+// only under a profile other than the one asked for says which.
+void Compilation::Merge(const DiagnosticEngine& found, const std::string& profile) {
+  auto same = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.kind == b.kind && a.range == b.range && a.message == b.message;
+  };
+  DiagnosticEngine fresh;
+  for (const Diagnostic& d : found.diagnostics()) {
+    bool known = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
+                             [&](const Diagnostic& e) { return same(d, e); });
+    if (known) continue;
+    Diagnostic& copy = fresh.Report(d.kind, d.range, d.message);
+    copy.notes = d.notes;
+    copy.fixits = d.fixits;
+    if (profile != primary_profile_) {
+      copy.Note({}, profile.empty() ? std::string("found without a profile")
+                                    : fmt::format("found with profile '{}'", profile));
+    }
+  }
+  diags_.Append(fresh);
 }
 
 std::vector<std::string> Compilation::ProfileNames() const {

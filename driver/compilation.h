@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/backend.h"
 #include "frontend/diag/diagnostic.h"
 #include "frontend/load/loader.h"
 #include "frontend/sema/sema.h"
@@ -25,6 +26,13 @@ class Compilation {
   /// on errors. Results are cached per profile.
   const ir::Stack* StackFor(const std::string& profile, const std::vector<std::pair<std::string, std::string>>& sets);
 
+  /// Runs `backend` on the IR of `profile`, which StackFor must have built.
+  void Emit(const Backend& backend, const std::string& profile, const EmitOptions& options, OutputSink& out);
+
+  /// The profile the user asked for; diagnostics found under any other
+  /// profile get a note naming it.
+  void set_primary_profile(std::string profile) { primary_profile_ = std::move(profile); }
+
   bool HasProfile(std::string_view profile) const { return checked_.profiles.count(std::string(profile)) > 0; }
   std::vector<std::string> ProfileNames() const;
 
@@ -39,6 +47,9 @@ class Compilation {
   CheckedStack checked_;
   std::map<std::string, std::unique_ptr<ir::Stack>> stacks_;
   std::map<std::string, bool> attempted_;
+  std::string primary_profile_;
+
+  void Merge(const DiagnosticEngine& found, const std::string& profile);
 };
 
 }  // namespace stackc

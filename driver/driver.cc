@@ -241,6 +241,7 @@ int RunBuild(const Options& options, Terminal& terminal) {
 
   DiskFileReader reader;
   const ir::Stack* stack = nullptr;
+  compilation.set_primary_profile(options.profile);
   if (compilation.Load(options.stack, reader)) stack = compilation.StackFor(options.profile, options.sets);
   GeneratedFiles generated;
   if (stack) {
@@ -253,7 +254,7 @@ int RunBuild(const Options& options, Terminal& terminal) {
     };
     for (const BackendEntry* entry : backends) {
       MemorySink sink;
-      entry->create()->Emit(*stack, emit, sink, compilation.diags());
+      compilation.Emit(*entry->create(), options.profile, emit, sink);
       generated[std::string(entry->name)] = sink.files();
     }
   }
@@ -383,12 +384,28 @@ int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compil
 int RunCheck(const Options& options, Terminal& terminal) {
   Compilation compilation;
   DiskFileReader reader;
+  compilation.set_primary_profile(options.profile);
   if (compilation.Load(options.stack, reader)) {
-    if (!options.profile.empty()) {
-      compilation.StackFor(options.profile, options.sets);
-    } else {
-      compilation.StackFor("", options.sets);
-      for (const std::string& profile : compilation.ProfileNames()) compilation.StackFor(profile, options.sets);
+    std::vector<std::string> profiles{options.profile};
+    if (options.profile.empty()) {
+      for (const std::string& profile : compilation.ProfileNames()) profiles.push_back(profile);
+    }
+    // What the targets cannot express is part of the check, so every
+    // available backend runs too, into a sink that is thrown away.
+    for (const std::string& profile : profiles) {
+      const ir::Stack* stack = compilation.StackFor(profile, options.sets);
+      if (!stack) continue;
+      EmitOptions emit;
+      emit.source_name = fs::path(options.stack).filename().string();
+      emit.stack_for_profile = [&](std::string_view other) -> const ir::Stack* {
+        if (!compilation.HasProfile(other)) return nullptr;
+        return compilation.StackFor(std::string(other), options.sets);
+      };
+      for (const BackendEntry& entry : Backends()) {
+        if (!entry.create) continue;
+        MemorySink discarded;
+        compilation.Emit(*entry.create(), profile, emit, discarded);
+      }
     }
   }
   PrintDiagnostics(compilation, options, terminal);

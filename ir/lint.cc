@@ -1,5 +1,8 @@
 #include "ir/lint.h"
 
+#include <algorithm>
+#include <set>
+
 #include <fmt/format.h>
 
 namespace stackc::ir {
@@ -7,8 +10,13 @@ namespace {
 
 void LiteralPasswords(const Component& c, DiagnosticEngine& diags) {
   auto report = [&](const Value& value, std::string what, std::string secret) {
-    if (!value.IsLiteralText() || value.LiteralText().empty() || !value.origin.valid()) return;
-    diags.Report(DiagKind::LiteralPassword, value.origin, fmt::format("{} is a literal password", what))
+    if (!value.IsLiteralText() || value.derived || !value.origin.valid()) return;
+    // Switches such as MYSQL_RANDOM_ROOT_PASSWORD=yes are not passwords.
+    static const std::set<std::string> kFlags = {"", "yes", "no", "true", "false", "0", "1", "on", "off"};
+    std::string lower = value.LiteralText();
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (kFlags.count(lower)) return;
+    diags.Report(DiagKind::LiteralPassword, value.origin, fmt::format("{} is a literal, not a secret", what))
         .Note({}, "it would be written into every generated file and into version control; "
                   "read it from a secret store instead")
         .Fix(value.origin, fmt::format("secret(\"{}\")", secret));
@@ -21,6 +29,7 @@ void LiteralPasswords(const Component& c, DiagnosticEngine& diags) {
   if (const Value* env = c.Find("env")) {
     for (const auto& [key, value] : env->entries) {
       std::string upper = key;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
       if (upper.find("PASSWORD") == std::string::npos) continue;
       std::string secret;
       for (char ch : key) secret += ch == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -72,7 +81,8 @@ void SetupTaskNotOrdered(const Stack& stack, const Component& task, DiagnosticEn
   if (task.kind != ComponentKind::Task || task.Text("role") != "setup") return;
   const Value* from = task.Find("from");
   const Component* app = from ? stack.Find(from->literal) : nullptr;
-  if (!app || stack.Reaches(task, *app)) return;
+  // Ordered either way is a decision: after the app it is a post-deploy job.
+  if (!app || stack.Reaches(task, *app) || stack.Reaches(*app, task)) return;
   SourceRange closing{task.body_range.file, task.body_range.end - 1, task.body_range.end - 1};
   diags.Report(DiagKind::SetupTaskNotOrdered, task.name_range,
                fmt::format("setup task '{}' is not ordered before app '{}', which it prepares", task.name, app->name))

@@ -99,26 +99,63 @@ class Lowerer {
         if (!names.empty()) d.Note({}, fmt::format("the params are: {}", fmt::join(names, ", ")));
         continue;
       }
-      sets[name] = text;
+      sets_[name] = text;
     }
-    for (const auto& [name, param] : checked_.params) {
-      if (auto set = sets.find(name); set != sets.end()) {
-        std::optional<Value> value = ParseSet(name, param.type, set->second);
-        if (value) params_[name] = std::move(*value);
-        continue;
-      }
-      const Expr* source = param.decl->default_value.get();
-      if (auto o = overrides_.find(name); o != overrides_.end()) source = o->second;
-      if (!source) {
-        diags_.Report(DiagKind::ParamWithoutValue, param.decl->name.range,
-                      fmt::format("param '{}' has no value", name))
-            .Note({}, fmt::format("give it a default, set it in a profile, or pass --set {}=VALUE", name));
-        continue;
-      }
-      duration_context_ = param.type == ValueType::Duration;
-      params_[name] = Evaluate(*source, nullptr, nullptr);
-      duration_context_ = false;
+    for (const auto& [name, param] : checked_.params) Param(name);
+  }
+
+  // A param's value: --set, else the profile, else the default. Evaluated
+  // on first use, because a profile may define one param through another.
+  Value Param(const std::string& name) {
+    if (auto it = params_.find(name); it != params_.end()) return it->second;
+    const CheckedParam& param = checked_.params.at(name);
+    if (auto set = sets_.find(name); set != sets_.end()) {
+      std::optional<Value> value = ParseSet(name, param.type, set->second);
+      return params_[name] = value.value_or(Value{});
     }
+    const Expr* source = param.decl->default_value.get();
+    if (auto o = overrides_.find(name); o != overrides_.end()) source = o->second;
+    if (!source) {
+      diags_.Report(DiagKind::ParamWithoutValue, param.decl->name.range, fmt::format("param '{}' has no value", name))
+          .Note({}, fmt::format("give it a default, set it in a profile, or pass --set {}=VALUE", name));
+      return params_[name] = Value{};
+    }
+    std::string key = "param " + name;
+    if (!BeginEvaluation(key, source->range)) return {};
+    bool outer_duration_context = duration_context_;
+    duration_context_ = param.type == ValueType::Duration;
+    Value value = AsType(Evaluate(*source, nullptr, nullptr), param.type);
+    duration_context_ = outer_duration_context;
+    EndEvaluation();
+    return params_[name] = value;
+  }
+
+  // Values are evaluated on demand; a value met again while it is being
+  // evaluated is defined through itself.
+  bool BeginEvaluation(const std::string& key, SourceRange use) {
+    if (std::find(evaluating_.begin(), evaluating_.end(), key) == evaluating_.end()) {
+      evaluating_.push_back(key);
+      return true;
+    }
+    if (!value_cycle_reported_) {
+      value_cycle_reported_ = true;
+      std::string chain;
+      auto start = std::find(evaluating_.begin(), evaluating_.end(), key);
+      for (auto it = start; it != evaluating_.end(); ++it) chain += *it + " -> ";
+      diags_.Report(DiagKind::ValueCycle, use, fmt::format("'{}' is defined through itself: {}{}", key, chain, key));
+    }
+    return false;
+  }
+  void EndEvaluation() { evaluating_.pop_back(); }
+
+  // An int where a quantity is expected is a number of base units.
+  static Value AsType(Value value, ValueType type) {
+    if (type == ValueType::Quantity && value.kind == Value::Kind::Int) {
+      value.kind = Value::Kind::Quantity;
+      value.amount = static_cast<double>(value.number);
+      value.literal = std::to_string(value.number);
+    }
+    return value;
   }
 
   std::optional<Value> ParseSet(const std::string& name, ValueType type, const std::string& text) {
@@ -173,12 +210,7 @@ class Lowerer {
   Value Property(const CheckedComponent& component, const std::string& property, SourceRange use = {}) {
     std::string key = component.name + "." + property;
     if (auto it = values_.find(key); it != values_.end()) return it->second;
-    if (!in_progress_.insert(key).second) {
-      if (reported_value_cycles_.insert(key).second) {
-        diags_.Report(DiagKind::ValueCycle, use, fmt::format("the value of '{}' depends on itself", key));
-      }
-      return {};
-    }
+    if (!BeginEvaluation(key, use)) return {};
     std::vector<const Expr*> layers;
     if (auto it = component.properties.find(property); it != component.properties.end()) layers = it->second;
     if (auto o = overrides_.find(key); o != overrides_.end()) layers.push_back(o->second);
@@ -196,9 +228,12 @@ class Lowerer {
       }
     } else if (!layers.empty()) {
       result = Evaluate(*layers.back(), &component, &refs);
+    } else if (schema) {
+      result = DefaultValue(*schema);
     }
+    if (schema) result = AsType(std::move(result), schema->type);
     duration_context_ = outer_duration_context;
-    in_progress_.erase(key);
+    EndEvaluation();
     values_[key] = result;
     return result;
   }
@@ -211,24 +246,30 @@ class Lowerer {
     return block ? FindProperty(*block, property.substr(dot + 1)) : nullptr;
   }
 
+  // The schema's default, or None. Defaults are written in stack syntax.
+  static Value DefaultValue(const PropertySchema& p) {
+    Value v;
+    std::string_view text = p.default_value;
+    if (text.empty()) return v;
+    switch (p.type) {
+      case ValueType::Int: return Value::Int(std::stoll(std::string(text)));
+      case ValueType::Bool: return Value::Bool(text == "true");
+      case ValueType::Duration:
+        v.kind = Value::Kind::Duration;
+        v.number = ParseDuration(text).value_or(0);
+        v.literal = std::string(text);
+        return v;
+      case ValueType::Env: v.kind = Value::Kind::Map; return v;
+      case ValueType::String: return Value::Text(std::string(text.substr(1, text.size() - 2)));
+      default: return v;
+    }
+  }
+
   void AddDefaults(Component& c) {
     for (const PropertySchema& p : SchemaOf(c.kind).properties) {
-      if (c.properties.count(std::string(p.name)) || p.default_value.empty()) continue;
-      Value v;
-      std::string_view text = p.default_value;
-      switch (p.type) {
-        case ValueType::Int: v = Value::Int(std::stoll(std::string(text))); break;
-        case ValueType::Bool: v = Value::Bool(text == "true"); break;
-        case ValueType::Duration:
-          v.kind = Value::Kind::Duration;
-          v.number = ParseDuration(text).value_or(0);
-          v.literal = std::string(text);
-          break;
-        case ValueType::Env: v.kind = Value::Kind::Map; break;
-        case ValueType::String: v = Value::Text(std::string(text.substr(1, text.size() - 2))); break;
-        default: continue;
-      }
-      c.properties[std::string(p.name)] = std::move(v);
+      if (c.properties.count(std::string(p.name))) continue;
+      Value v = DefaultValue(p);
+      if (!v.is_none()) c.properties[std::string(p.name)] = std::move(v);
     }
   }
 
@@ -241,13 +282,15 @@ class Lowerer {
       auto app = std::find_if(components.begin(), components.end(),
                               [&](const Component& c) { return c.name == from->literal; });
       if (app == components.end()) continue;
-      for (std::string_view property : {"image", "build", "dockerfile"}) {
+      for (std::string_view property : {"image", "build", "dockerfile", "compose.source_mount"}) {
         const Value* inherited = app->Find(property);
         if (!inherited || task.Find(property)) continue;
         task.properties[std::string(property)] = *inherited;
+        task.properties[std::string(property)].derived = true;
         InheritReferences(app->name, task.name, property);
       }
       Value env = app->properties["env"];
+      for (auto& [k, v] : env.entries) v.derived = true;
       for (auto& [k, v] : task.properties["env"].entries) env.entries[k] = v;
       env.kind = Value::Kind::Map;
       task.properties["env"] = std::move(env);
@@ -332,15 +375,24 @@ class Lowerer {
     const std::string& head = path.front().name;
     if (head == "self" && self && path.size() == 2) {
       Value v = Property(*self, path[1].name, range);
-      if (v.is_none()) {
-        diags_.Report(DiagKind::InvalidSelfReference, range,
-                      fmt::format("'self.{}' has no value: {} '{}' does not set '{}'", path[1].name,
-                                  ast::KindName(self->kind), self->name, path[1].name))
-            .Note(self->decl->name.range, fmt::format("'{}' is declared here", self->name));
+      if (v.is_none() && !value_cycle_reported_ && unset_reported_.insert(self->name + "." + path[1].name).second) {
+        // Reported on the component, which is what the user must change,
+        // even when the use is in a template in another file.
+        bool in_own_body = range.file == self->decl->range.file && range.begin >= self->decl->range.begin &&
+                           range.end <= self->decl->range.end;
+        std::string owner = fmt::format("{} '{}'", ast::KindName(self->kind), self->name);
+        std::string message =
+            in_own_body || self->templates.empty()
+                ? fmt::format("{} uses self.{} but does not set '{}'", owner, path[1].name, path[1].name)
+                : fmt::format("{} does not set '{}', which its template '{}' uses", owner, path[1].name,
+                              self->templates.back()->name.name);
+        diags_.Report(DiagKind::InvalidSelfReference, self->decl->name.range, message)
+            .Note(range, fmt::format("self.{} is used here", path[1].name));
       }
+      v.derived = true;
       return v;
     }
-    if (auto it = params_.find(head); it != params_.end()) return it->second;
+    if (checked_.params.count(head)) return Param(head);
     const CheckedComponent* target = checked_.FindComponent(head);
     if (!target) return {};
     if (path.size() == 1) {
@@ -354,7 +406,9 @@ class Lowerer {
     const AttributeSchema* schema = SchemaOf(target->kind).FindAttribute(attribute);
     if (!schema) return {};
     if (refs && schema->orders && target != self) refs->push_back({head, attribute, range});
-    return Attribute(*target, attribute, range);
+    Value v = Attribute(*target, attribute, range);
+    v.derived = true;
+    return v;
   }
 
   Value Attribute(const CheckedComponent& target, const std::string& attribute, SourceRange use) {
@@ -366,8 +420,7 @@ class Lowerer {
     };
     auto required = [&](const std::string& property) {
       Value v = Property(target, property, use);
-      if (v.is_none() && property == "port" && target.kind == ComponentKind::Balancer) v = Value::Int(80);
-      if (v.is_none()) {
+      if (v.is_none() && !value_cycle_reported_) {
         diags_.Report(DiagKind::UnknownAttribute, use,
                       fmt::format("'{}.{}' has no value: {} '{}' does not set '{}'", target.name, attribute,
                                   ast::KindName(target.kind), target.name, property))
@@ -397,7 +450,13 @@ class Lowerer {
       }
       AppendAsText(url.text, symbol());
       AppendText(url.text, {TextPart::Kind::Literal, ":", ""});
-      AppendAsText(url.text, required("port"));
+      // Where a balancer listens from inside the deployment is the target's
+      // business too: on Compose it is the app's own port.
+      if (target.kind == ComponentKind::Balancer) {
+        AppendText(url.text, {TextPart::Kind::Symbol, target.name, "port"});
+      } else {
+        AppendAsText(url.text, required("port"));
+      }
       if (target.kind == ComponentKind::Database) {
         Value name = Property(target, "name", use);
         if (!name.is_none()) {
@@ -471,8 +530,10 @@ class Lowerer {
   std::map<std::string, Value> params_;
   std::map<std::string, Value> values_;
   std::map<std::string, std::vector<Reference>> references_;
-  std::set<std::string> in_progress_;
-  std::set<std::string> reported_value_cycles_;
+  std::map<std::string, std::string> sets_;
+  std::vector<std::string> evaluating_;  // keys of the values being evaluated, outermost first
+  bool value_cycle_reported_ = false;    // later "has no value" errors would be its echoes
+  std::set<std::string> unset_reported_;
   bool duration_context_ = false;
 };
 

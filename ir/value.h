@@ -13,7 +13,8 @@
 namespace stackc::ir {
 
 /// A piece of text: literal characters, a secret to fetch at deploy time, or
-/// a late-bound attribute of a component that each backend lowers.
+/// a late-bound attribute of a component that each backend lowers: its
+/// "host", and for a balancer inside a url, its "port".
 struct TextPart {
   enum class Kind { Literal, Secret, Symbol };
   Kind kind = Kind::Literal;
@@ -34,6 +35,9 @@ struct Value {
   std::vector<Value> items;    // List
   std::map<std::string, Value> entries;  // Map, sorted by key
   SourceRange origin;          // the expression that produced the value
+  /// Copied from another property (through self, NAME.ATTRIBUTE or a task's
+  /// `from`) rather than written here; lints report the original only.
+  bool derived = false;
 
   static Value Text(std::string literal, SourceRange origin = {});
   static Value Int(int64_t number, SourceRange origin = {});

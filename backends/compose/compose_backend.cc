@@ -73,10 +73,14 @@ class ComposeEmitter {
       std::string usage;
       for (const Component* c : services) {
         if (c->kind == ComponentKind::Task && c->Text("role") == "test") {
-          usage += fmt::format("\nRun the test suite: docker-compose -f docker-compose.test.yml run --rm {}", c->name);
+          usage += fmt::format("\nRun the test suite: docker-compose -p {}-test -f docker-compose.test.yml run --rm {}",
+                               test_stack->name, c->name);
         }
       }
-      usage += "\nthen remove the test environment: docker-compose -f docker-compose.test.yml down";
+      // A project name of its own keeps the test services apart from the
+      // development ones, which have the same names.
+      usage += fmt::format("\nthen remove the test environment: docker-compose -p {}-test -f docker-compose.test.yml down",
+                           test_stack->name);
       out.Write("docker-compose.test.yml",
                 Render({"docker-compose.test.yml", test_stack, services, false}, usage), FileMode::Regular);
     }
@@ -107,6 +111,7 @@ class ComposeEmitter {
   }
 
   std::string Render(const File& file, const std::string& usage) {
+    current_stack_ = file.stack;
     YAML::Emitter out;
     out.SetIndent(2);
     out << YAML::BeginMap << YAML::Key << "services" << YAML::Value << YAML::BeginMap;
@@ -167,7 +172,9 @@ class ComposeEmitter {
       }
       out << YAML::EndMap;
     }
-    Ports(out, stack, c, published);
+    // Tests reach services on the project network; publishing host ports
+    // would only collide with a development environment that is running.
+    if (file.persistent_data) Ports(out, stack, c, published);
     Volumes(out, file, c, volumes);
     DependsOn(out, stack, c, in_file);
     Healthcheck(out, c);
@@ -272,15 +279,20 @@ class ComposeEmitter {
   static void DependsOn(YAML::Emitter& out, const ir::Stack& stack, const Component& c,
                         const std::set<std::string>& in_file) {
     std::map<std::string, std::string> conditions;
-    for (const auto& [dependency, edge] : stack.DependenciesOf(c)) {
-      const Component* service = dependency;
-      // A balancer is no service here; depending on it means depending on
-      // the app behind it.
+    // A balancer is no service here: depending on it means depending on
+    // what it depends on, the app behind it first of all.
+    std::set<const Component*> seen;
+    std::vector<const Component*> work;
+    for (const auto& [dependency, edge] : stack.DependenciesOf(c)) work.push_back(dependency);
+    while (!work.empty()) {
+      const Component* service = work.back();
+      work.pop_back();
+      if (!seen.insert(service).second) continue;
       if (service->kind == ComponentKind::Balancer) {
-        const Value* route = service->Find("route");
-        service = route ? stack.Find(route->literal) : nullptr;
+        for (const auto& [dependency, edge] : stack.DependenciesOf(*service)) work.push_back(dependency);
+        continue;
       }
-      if (!service || service == &c || !in_file.count(service->name)) continue;
+      if (service == &c || !in_file.count(service->name)) continue;
       conditions[service->name] = Condition(*service);
     }
     if (conditions.empty()) return;
@@ -333,7 +345,7 @@ class ComposeEmitter {
     std::optional<int64_t> replicas = c.Int("replicas");
     if (c.kind != ComponentKind::App || !replicas || *replicas == 1) return;
     const Value* origin = c.Find("replicas");
-    if (!Published(c) && *replicas > 1) {
+    if (!Published(c) || *replicas == 0) {
       out << YAML::Key << "scale" << YAML::Value << *replicas;
       return;
     }
@@ -355,6 +367,19 @@ class ComposeEmitter {
     return out;
   }
 
+  // Services reach each other by service name on the project's network. A
+  // balancer is only a published port, so inside the network its host and
+  // port are those of the app behind it.
+  std::string LowerSymbol(const TextPart& part) const {
+    const Component* c = current_stack_ ? current_stack_->Find(part.text) : nullptr;
+    if (!c || c->kind != ComponentKind::Balancer) return part.text;
+    const Value* route = c->Find("route");
+    const Component* app = route ? current_stack_->Find(route->literal) : nullptr;
+    if (!app) return part.text;
+    if (part.attribute == "host") return app->name;
+    return std::to_string(c->Int("target_port").value_or(app->Int("port").value_or(c->Int("port").value_or(80))));
+  }
+
   void Text(YAML::Emitter& out, const Value& value) {
     std::string text;
     if (value.kind != Value::Kind::Text) {
@@ -370,8 +395,7 @@ class ComposeEmitter {
             break;
           }
           case TextPart::Kind::Symbol:
-            // Services reach each other by service name.
-            text += part.text;
+            text += LowerSymbol(part);
             break;
         }
       }
@@ -381,8 +405,8 @@ class ComposeEmitter {
 
   std::string EnvTemplate() const {
     std::string out = yaml::Comment(fmt::format(
-        "Secrets of {} for docker-compose. Copy this file to .env beside the compose files\n"
-        "and fill in each value; never commit the filled-in copy.",
+        "Secrets of {} for docker-compose. Copy this file to .env in the project directory\n"
+        "(or pass it with --env-file) and fill in each value; never commit the filled-in copy.",
         options_.source_name));
     for (const std::string& secret : secrets_) {
       out += fmt::format("\n# secret(\"{}\")\n{}=\n", secret, SecretVariable(secret));
@@ -403,6 +427,7 @@ class ComposeEmitter {
   const EmitOptions& options_;
   DiagnosticEngine& diags_;
   std::set<std::string> secrets_;
+  const ir::Stack* current_stack_ = nullptr;
   std::set<std::string> published_apps_;
 };
 

@@ -80,6 +80,7 @@ struct StackDecl {
 struct ImportDecl {
   std::string target;  // as written, without quotes
   SourceRange range;   // of the string literal
+  SourceRange decl_range;
 };
 
 struct ParamDecl {

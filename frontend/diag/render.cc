@@ -54,9 +54,12 @@ void RenderSnippet(std::string& out, const SourceManager& sources, SourceRange r
   out += fmt::format("{} | {}{}\n", gutter, Padding(line, begin.column - 1), style.Caret(marks));
   for (const FixIt& fix : fixits) {
     if (fix.range.file != range.file || fix.range.begin < line_start || fix.range.begin > line_end) continue;
-    if (fix.replacement.find('\n') != std::string::npos) continue;
+    // A fix-it that inserts a whole line is shown without its newline.
+    std::string shown = fix.replacement;
+    if (shown.ends_with('\n')) shown.pop_back();
+    if (shown.find('\n') != std::string::npos) continue;
     uint32_t column = fix.range.begin - line_start;
-    out += fmt::format("{} | {}{}\n", gutter, Padding(line, column), style.Caret(fix.replacement));
+    out += fmt::format("{} | {}{}\n", gutter, Padding(line, column), style.Caret(shown));
   }
 }
 

@@ -23,7 +23,11 @@ class Loader {
   LoadedModules Run(const std::string& path, std::optional<std::string> text) {
     if (!text) text = reader_.Read(path);
     if (!text) {
-      diags_.Report(DiagKind::CannotReadInput, {}, fmt::format("cannot read stack file '{}'", path));
+      std::error_code ec;
+      std::string reason = !fs::exists(path, ec)     ? "no such file"
+                           : fs::is_directory(path, ec) ? "it is a directory"
+                                                        : "permission denied or not a regular file";
+      diags_.Report(DiagKind::CannotReadInput, {}, fmt::format("cannot read stack file '{}': {}", path, reason));
       return std::move(result_);
     }
     result_.disk_files.push_back(path);

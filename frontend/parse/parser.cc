@@ -201,7 +201,7 @@ class AstBuilder {
       } else if (auto* id = decl->importDecl()) {
         if (id->target && id->target->getType() == StackLexer::STRING) {
           ast::ExprPtr target = String(id->target);
-          module.imports.push_back({target->PlainString(), TokenRange(id->target)});
+          module.imports.push_back({target->PlainString(), TokenRange(id->target), Range(id)});
         }
       } else if (auto* pd = decl->paramDecl()) {
         if (!pd->name) continue;

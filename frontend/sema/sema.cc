@@ -1,8 +1,12 @@
 #include "frontend/sema/sema.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
+
+#include "stdlib/stdlib.h"
 
 namespace stackc {
 namespace {
@@ -10,6 +14,12 @@ namespace {
 using ast::ComponentKind;
 using ast::Expr;
 using ast::ExprKind;
+
+// "an app", "a database": the noun with its article.
+std::string WithArticle(std::string_view noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return fmt::format("{} {}", vowel ? "an" : "a", noun);
+}
 
 std::string KindsText(uint8_t mask) {
   std::vector<std::string> names;
@@ -24,6 +34,12 @@ std::string KindsText(uint8_t mask) {
     text += names[i];
   }
   return text;
+}
+
+// The unit suffix of a number literal: "Gi" of "10Gi", "" of "0.5".
+std::string_view UnitOf(std::string_view literal) {
+  size_t start = literal.find_first_not_of("0123456789.");
+  return start == std::string_view::npos ? std::string_view() : literal.substr(start);
 }
 
 bool IsScalar(ValueType type) {
@@ -41,10 +57,10 @@ bool IsEnvName(std::string_view name) {
 
 bool IsSecretName(std::string_view name) {
   if (name.empty() || name.size() > 63) return false;
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
-  }
-  return true;
+  // Lower-case letters, digits and '-' map one to one onto the variable
+  // names backends derive (db-password -> DB_PASSWORD) and are valid
+  // Kubernetes and AWS secret names.
+  return IsDnsLabel(name);
 }
 
 // The type of a reference, as far as analysis can tell.
@@ -92,9 +108,18 @@ class Analyzer {
       }
     }
     if (result_.name.empty()) {
-      diags_.Report(DiagKind::MissingStackDeclaration, {main.file, 0, 0},
+      // Point at the first declaration rather than at a leading comment.
+      uint32_t first = UINT32_MAX;
+      for (const auto& i : main.imports) first = std::min(first, i.decl_range.begin);
+      for (const auto& p : main.params) first = std::min(first, p.range.begin);
+      for (const auto& t : main.templates) first = std::min(first, t.range.begin);
+      for (const auto& c : main.components) first = std::min(first, c.range.begin);
+      for (const auto& p : main.profiles) first = std::min(first, p.range.begin);
+      if (first == UINT32_MAX) first = 0;
+      std::string suggestion = ToDnsLabel(std::filesystem::path(loaded_.disk_files.empty() ? "stack" : loaded_.disk_files.front()).stem().string());
+      diags_.Report(DiagKind::MissingStackDeclaration, {main.file, first, first},
                     "missing 'stack NAME' declaration; the name labels and prefixes everything deployed")
-          .Fix({main.file, 0, 0}, "stack my-stack\n");
+          .Fix({main.file, first, first}, fmt::format("stack {}\n", suggestion));
     }
   }
 
@@ -105,7 +130,7 @@ class Analyzer {
     auto [it, inserted] = declared.emplace(name.name, std::make_pair(name.range, std::string(what)));
     if (inserted) return true;
     diags_.Report(DiagKind::DuplicateName, name.range,
-                  fmt::format("'{}' is already declared as a {}", name.name, it->second.second))
+                  fmt::format("'{}' is already declared as {}", name.name, WithArticle(it->second.second)))
         .Note(it->second.first, "previous declaration is here");
     return false;
   }
@@ -141,7 +166,11 @@ class Analyzer {
     if (IsDnsLabel(name.name)) return;
     std::string fixed = ToDnsLabel(name.name);
     diags_.Report(DiagKind::InvalidDnsName, name.range,
-                  fmt::format("{} name '{}' is not a valid DNS-1123 label", what, name.name))
+                  name.name.size() > 63
+                      ? fmt::format("{} name '{}' is not a valid DNS-1123 label: it has {} characters, at most 63 "
+                                    "are allowed",
+                                    what, name.name, name.name.size())
+                      : fmt::format("{} name '{}' is not a valid DNS-1123 label", what, name.name))
         .Note({}, "names become host names and Kubernetes object names: use at most 63 lower-case letters, "
                   "digits and '-', starting and ending with a letter or digit")
         .Fix(name.range, fixed);
@@ -156,10 +185,14 @@ class Analyzer {
       if (!type) {
         Diagnostic& d = diags_.Report(DiagKind::UnknownType, decl.type->range,
                                       fmt::format("unknown type '{}' for param '{}'", decl.type->name, decl.name.name));
-        std::string suggestion = ClosestMatch(decl.type->name, {"string", "int", "bool", "quantity", "duration"});
+        static const std::map<std::string, std::string> kAliases = {
+            {"integer", "int"}, {"number", "int"}, {"boolean", "bool"}, {"str", "string"}, {"text", "string"}};
+        std::string suggestion = kAliases.count(decl.type->name)
+                                     ? kAliases.at(decl.type->name)
+                                     : ClosestMatch(decl.type->name, {"string", "int", "bool", "quantity", "duration"});
         if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(decl.type->range, suggestion);
         d.Note({}, "param types are string, int, bool, quantity and duration");
-        param.type = ValueType::String;
+        poisoned_params_.insert(decl.name.name);
         return;
       }
       param.type = *type;
@@ -173,6 +206,7 @@ class Analyzer {
       diags_.Report(DiagKind::UnknownType, decl.name.range,
                     fmt::format("param '{}' needs a type or a default value", decl.name.name))
           .Fix({decl.name.range.file, decl.name.range.end, decl.name.range.end}, ": string");
+      poisoned_params_.insert(decl.name.name);
       return;
     }
     const Expr& value = *decl.default_value;
@@ -181,12 +215,14 @@ class Analyzer {
       case ExprKind::Int: param.type = ValueType::Int; break;
       case ExprKind::Bool: param.type = ValueType::Bool; break;
       case ExprKind::Unit: {
-        std::string_view unit = std::string_view(value.unit_text).substr(value.unit_text.find_first_not_of("0123456789."));
-        bool quantity = IsQuantityUnit(unit), duration = IsDurationUnit(unit);
+        std::string_view unit = UnitOf(value.unit_text);
+        bool quantity = unit.empty() || IsQuantityUnit(unit), duration = IsDurationUnit(unit);
         if (quantity && duration) {
           diags_.Report(DiagKind::AmbiguousUnit, value.range,
                         fmt::format("'{}' could be a quantity (milli) or a duration (minutes)", value.unit_text))
-              .Note({}, fmt::format("declare the type: param {}: duration = {}", decl.name.name, value.unit_text));
+              .Note({}, fmt::format("declare the type: 'param {}: quantity = {}' or 'param {}: duration = {}'",
+                                    decl.name.name, value.unit_text, decl.name.name, value.unit_text));
+          poisoned_params_.insert(decl.name.name);
           return;
         }
         param.type = duration ? ValueType::Duration : ValueType::Quantity;
@@ -215,31 +251,57 @@ class Analyzer {
         {"app", ComponentKind::App}, {"database", ComponentKind::Database},
         {"task", ComponentKind::Task}, {"balancer", ComponentKind::Balancer}};
     const ast::Ident* current = &base;
-    std::set<std::string> seen;
+    std::vector<const ast::TemplateDecl*> visited;
     while (true) {
       for (const auto& [name, kind] : kKinds) {
         if (current->name == name) return kind;
       }
       auto it = templates_.find(current->name);
       if (it == templates_.end()) {
-        Diagnostic& d = diags_.Report(DiagKind::UnknownTemplate, current->range,
-                                      fmt::format("unknown template '{}'", current->name));
-        std::vector<std::string> names;
-        for (const auto& [name, t] : templates_) names.push_back(name);
-        std::string suggestion = ClosestMatch(current->name, names);
-        if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(current->range, suggestion);
-        if (templates_.empty()) d.Note({}, "templates come from imports such as import \"std/rails\"");
+        ReportUnknownTemplate(*current);
         return std::nullopt;
       }
-      if (!seen.insert(current->name).second) {
-        std::string cycle;
-        for (const ast::TemplateDecl* t : chain) cycle += t->name.name + " -> ";
-        diags_.Report(DiagKind::TemplateCycle, current->range,
-                      fmt::format("templates extend each other in a cycle: {}{}", cycle, current->name));
+      auto again = std::find(visited.begin(), visited.end(), it->second);
+      if (again != visited.end()) {
+        ReportTemplateCycle(std::vector<const ast::TemplateDecl*>(again, visited.end()));
         return std::nullopt;
       }
+      visited.push_back(it->second);
       chain.insert(chain.begin(), it->second);
       current = &it->second->base;
+    }
+  }
+
+  void ReportUnknownTemplate(const ast::Ident& name) {
+    Diagnostic& d = diags_.Report(DiagKind::UnknownTemplate, name.range, fmt::format("unknown template '{}'", name.name));
+    std::vector<std::string> names;
+    for (const auto& [declared, t] : templates_) names.push_back(declared);
+    std::string suggestion = ClosestMatch(name.name, names);
+    if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(name.range, suggestion);
+    // A stdlib template the stack forgot to import.
+    for (const StdlibModule& module : StdlibModules()) {
+      if (module.text.find("template " + name.name + " :") == std::string_view::npos) continue;
+      std::string_view import = module.path.substr(0, module.path.size() - std::string_view(".stack").size());
+      d.Note({}, fmt::format("template '{}' is defined in {}; add import \"{}\"", name.name, import, import));
+      return;
+    }
+    if (suggestion.empty()) d.Note({}, "a template is declared with 'template NAME : KIND { ... }' or imported");
+  }
+
+  // Reported once, from the alphabetically first template on the cycle, so
+  // the message does not depend on where the search started.
+  void ReportTemplateCycle(std::vector<const ast::TemplateDecl*> cycle) {
+    auto first = std::min_element(cycle.begin(), cycle.end(),
+                                  [](const auto* a, const auto* b) { return a->name.name < b->name.name; });
+    std::rotate(cycle.begin(), first, cycle.end());
+    std::string names;
+    for (const ast::TemplateDecl* t : cycle) names += t->name.name + " -> ";
+    names += cycle.front()->name.name;
+    if (!reported_template_cycles_.insert(names).second) return;
+    Diagnostic& d = diags_.Report(DiagKind::TemplateCycle, cycle.front()->base.range,
+                                  fmt::format("templates extend each other in a cycle: {}", names));
+    for (size_t i = 1; i < cycle.size(); ++i) {
+      d.Note(cycle[i]->base.range, fmt::format("'{}' extends '{}' here", cycle[i]->name.name, cycle[i]->base.name));
     }
   }
 
@@ -260,17 +322,23 @@ class Analyzer {
         broken_bases_.insert(component.name);
       } else if (*kind != decl.kind) {
         diags_.Report(DiagKind::TemplateKindMismatch, decl.base->range,
-                      fmt::format("template '{}' is for a {}, but '{}' is a {}", decl.base->name,
-                                  ast::KindName(*kind), decl.name.name, ast::KindName(decl.kind)))
-            .Note(templates_[decl.base->name]->range, fmt::format("template '{}' is declared here", decl.base->name));
+                      fmt::format("template '{}' is for {}, but '{}' is {}", decl.base->name,
+                                  WithArticle(ast::KindName(*kind)), decl.name.name, WithArticle(ast::KindName(decl.kind))))
+            .Note(templates_[decl.base->name]->name.range, fmt::format("template '{}' is declared here", decl.base->name));
         component.templates.clear();
         broken_bases_.insert(component.name);
+        // Its body was written for the template's kind; checking it against
+        // this one would only repeat the mismatch property by property.
+        return;
       }
     }
     // Template bodies were checked on their own; here they only contribute.
     for (const ast::TemplateDecl* t : component.templates) Collect(t->body, "", component.properties);
     std::string owner = fmt::format("{} '{}'", ast::KindName(decl.kind), decl.name.name);
+    size_t errors_before = diags_.error_count();
     CheckBody(decl.body, decl.kind, owner, component.properties);
+    // A misspelt property is likely the required one; do not report it missing too.
+    if (diags_.error_count() != errors_before) broken_bases_.insert(component.name);
   }
 
   static void Collect(const ast::Block& body, const std::string& prefix,
@@ -363,9 +431,9 @@ class Analyzer {
     if (!suggestion.empty()) {
       d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(name.range, suggestion);
     } else if (names.empty()) {
-      d.Note({}, fmt::format("a {} has no target blocks", ast::KindName(schema.kind)));
+      d.Note({}, fmt::format("{} has no target blocks", WithArticle(ast::KindName(schema.kind))));
     } else {
-      d.Note({}, fmt::format("the blocks of a {} are: {}", ast::KindName(schema.kind), fmt::join(names, ", ")));
+      d.Note({}, fmt::format("the blocks of {} are: {}", WithArticle(ast::KindName(schema.kind)), fmt::join(names, ", ")));
     }
   }
 
@@ -382,14 +450,25 @@ class Analyzer {
       case ComponentKind::App:
         if (!has("image") && !has("build")) missing(fmt::format("{} needs 'image' or 'build'", owner));
         break;
-      case ComponentKind::Database:
+      case ComponentKind::Database: {
+        std::vector<std::string> absent;
         for (std::string_view name : {"image", "port"}) {
-          if (!has(name)) missing(fmt::format("{} needs '{}' (or a template such as std/postgres that sets it)", owner, name));
+          if (!has(name)) absent.push_back(fmt::format("'{}'", name));
+        }
+        if (!absent.empty()) {
+          missing(fmt::format("{} needs {} (or a template such as std/postgres that sets them)", owner,
+                              fmt::join(absent, " and ")));
         }
         break;
+      }
       case ComponentKind::Task:
-        if (!has("command")) missing(fmt::format("{} needs 'command'", owner));
-        if (!has("from") && !has("image") && !has("build")) missing(fmt::format("{} needs 'from', 'image' or 'build'", owner));
+        if (!has("command") && !has("from") && !has("image") && !has("build")) {
+          missing(fmt::format("{} needs 'command', and 'from', 'image' or 'build'", owner));
+        } else if (!has("command")) {
+          missing(fmt::format("{} needs 'command'", owner));
+        } else if (!has("from") && !has("image") && !has("build")) {
+          missing(fmt::format("{} needs 'from', 'image' or 'build'", owner));
+        }
         break;
       case ComponentKind::Balancer: {
         if (!has("route")) {
@@ -458,8 +537,8 @@ class Analyzer {
         const ast::Ident& last = o.path.size() >= 2 ? o.path.back() : head;
         Diagnostic& d = diags_.Report(
             DiagKind::UnknownProfilePath, o.path.size() >= 2 ? last.range : range,
-            o.path.size() == 1 ? fmt::format("'{}' is a {}; name one of its properties, e.g. '{}.{}'", head.name,
-                                             ast::KindName(component->kind), head.name, schema.properties.front().name)
+            o.path.size() == 1 ? fmt::format("'{}' is {}; name one of its properties, e.g. '{}.{}'", head.name,
+                                             WithArticle(ast::KindName(component->kind)), head.name, schema.properties.front().name)
                                : fmt::format("profile '{}' sets '{}', but {} has no such property", profile.name.name,
                                              path, owner));
         std::string suggestion = o.path.size() >= 2 ? ClosestMatch(last.name, names) : "";
@@ -490,7 +569,7 @@ class Analyzer {
       if (!property) {
         Diagnostic& d = diags_.Report(
             DiagKind::InvalidSelfReference, whole,
-            fmt::format("'self' must be followed by one property of a {}", ast::KindName(*self_kind)));
+            fmt::format("'self' must be followed by one property of {}", WithArticle(ast::KindName(*self_kind))));
         if (path.size() == 2) {
           std::vector<std::string> names;
           for (const PropertySchema& p : schema.properties) names.push_back(std::string(p.name));
@@ -502,6 +581,9 @@ class Analyzer {
       return RefType{property->type, property->secret_ok, 0};
     }
     if (auto param = result_.params.find(head.name); param != result_.params.end()) {
+      // Its type is unknown and already reported; guessing one would only
+      // produce errors that are consequences of the first.
+      if (poisoned_params_.count(head.name)) return std::nullopt;
       if (path.size() > 1) {
         diags_.Report(DiagKind::UnknownAttribute, path[1].range,
                       fmt::format("param '{}' has no attributes", head.name));
@@ -526,9 +608,9 @@ class Analyzer {
         std::string suggestion = path.size() == 2 ? ClosestMatch(bad.name, names) : "";
         if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(bad.range, suggestion);
         if (names.empty()) {
-          d.Note({}, fmt::format("a {} exports no attributes", ast::KindName(component->kind)));
+          d.Note({}, fmt::format("{} exports no attributes", WithArticle(ast::KindName(component->kind))));
         } else {
-          d.Note({}, fmt::format("a {} exports: {}", ast::KindName(component->kind), fmt::join(names, ", ")));
+          d.Note({}, fmt::format("{} exports: {}", WithArticle(ast::KindName(component->kind)), fmt::join(names, ", ")));
         }
         return std::nullopt;
       }
@@ -554,6 +636,12 @@ class Analyzer {
                                   fmt::format("{} expects {}, found {}", want.what, DescribeType(want.type), found));
     if (want.type == ValueType::String && e.kind == ExprKind::Int) {
       d.Fix(e.range, fmt::format("\"{}\"", e.int_value));
+    }
+    if (want.type == ValueType::Int && e.IsPlainString()) {
+      std::string text = e.PlainString();
+      bool digits = !text.empty() && text.size() < 19 &&
+                    std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+      if (digits) d.Fix(e.range, text);
     }
   }
 
@@ -607,11 +695,20 @@ class Analyzer {
         if (!accepts(ValueType::Bool)) Mismatch(e, want, "a bool");
         return;
       case ExprKind::Unit: {
-        std::string_view unit = std::string_view(e.unit_text).substr(e.unit_text.find_first_not_of("0123456789."));
+        std::string_view unit = UnitOf(e.unit_text);
         ValueType as = want.type == ValueType::Duration ? ValueType::Duration : ValueType::Quantity;
+        std::string found = unit.empty() ? "a decimal number"
+                            : IsDurationUnit(unit) && !IsQuantityUnit(unit) ? "a duration"
+                            : IsQuantityUnit(unit) && !IsDurationUnit(unit) ? "a quantity"
+                                                                           : "a quantity or duration";
         if (!env_value && want.type != ValueType::Quantity && want.type != ValueType::Duration) {
-          return Mismatch(e, want, IsDurationUnit(unit) && !IsQuantityUnit(unit) ? "a duration" : "a quantity");
+          return Mismatch(e, want, found);
         }
+        if (!env_value && ((as == ValueType::Quantity && found == "a duration") ||
+                           (as == ValueType::Duration && (found == "a quantity" || unit.empty())))) {
+          return Mismatch(e, want, found);
+        }
+        if (unit.empty()) return;
         bool ok = as == ValueType::Duration ? IsDurationUnit(unit) : (IsQuantityUnit(unit) || (IsDurationUnit(unit) && env_value));
         if (!ok) {
           diags_.Report(DiagKind::InvalidUnit, e.range,
@@ -659,14 +756,19 @@ class Analyzer {
           return;
         }
         if (e.items.size() != 1 || !e.items[0]->IsPlainString()) {
-          diags_.Report(DiagKind::InvalidArguments, e.range,
-                        "secret(...) takes exactly one name in quotes, e.g. secret(\"db-password\")");
+          Diagnostic& d = diags_.Report(DiagKind::InvalidArguments, e.range,
+                                        "secret(...) takes exactly one name in quotes, e.g. secret(\"db-password\")");
+          if (e.items.size() == 1 && e.items[0]->kind == ExprKind::Path) {
+            d.Fix(e.items[0]->range, fmt::format("\"{}\"", e.items[0]->PathText()));
+          }
           return;
         }
         std::string name = e.items[0]->PlainString();
         if (!IsSecretName(name)) {
           diags_.Report(DiagKind::InvalidValue, e.items[0]->range,
-                        fmt::format("secret name \"{}\" must be 1 to 63 lower-case letters, digits, '-' or '_'", name))
+                        fmt::format("secret name \"{}\" must be 1 to 63 lower-case letters, digits and '-', starting and "
+                                    "ending with a letter or digit",
+                                    name))
               .Fix(e.items[0]->range, fmt::format("\"{}\"", ToDnsLabel(name)));
         }
         if (!want.secret_ok) {
@@ -686,6 +788,7 @@ class Analyzer {
             std::string found = fmt::format("{} '{}'", ast::KindName(target->kind), target->name);
             Diagnostic& d = diags_.Report(DiagKind::TypeMismatch, e.range,
                                           fmt::format("{} expects {}, found {}", want.what, DescribeType(want.type), found));
+            if (want.type == ValueType::RefList) d.Fix(e.range, fmt::format("[{}]", e.PathText()));
             if (target->kind == ComponentKind::Database && IsScalar(want.type)) {
               d.Note({}, fmt::format("use one of its attributes, e.g. {}.url or {}.host", target->name, target->name));
             }
@@ -716,7 +819,9 @@ class Analyzer {
   CheckedStack result_;
   std::map<std::string, std::pair<SourceRange, std::string>> declared_;
   std::map<std::string, std::pair<SourceRange, std::string>> declared_templates_;
-  std::set<std::string> broken_bases_;  // components whose template chain failed
+  std::set<std::string> broken_bases_;  // components not to report missing properties of
+  std::set<std::string> poisoned_params_;  // params whose type could not be determined
+  std::set<std::string> reported_template_cycles_;  // components whose template chain failed
   std::map<std::string, const ast::TemplateDecl*> templates_;
   std::vector<const ast::TemplateDecl*> template_order_;
 };
