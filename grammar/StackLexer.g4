@@ -28,6 +28,7 @@ COLON    : ':';
 // A number with a unit suffix: a quantity (10Gi, 250m) or a duration (30s).
 // Which one is decided by the type the value is checked against.
 UNIT_NUMBER : DIGIT+ ('.' DIGIT+)? [a-zA-Z]+;
+DECIMAL     : DIGIT+ '.' DIGIT+;
 INT         : '-'? DIGIT+;
 STRING      : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"';
 // Kept as a token of its own so the error can say what is wrong.

@@ -39,6 +39,7 @@ path        : IDENT (DOT IDENT)*;
 value       : STRING                  # stringValue
             | INT                     # intValue
             | UNIT_NUMBER             # unitValue
+            | DECIMAL                 # decimalValue
             | (TRUE | FALSE)          # boolValue
             | LBRACK (value (COMMA value)* COMMA?)? RBRACK            # listValue
             | LBRACE (mapEntry (COMMA? mapEntry)* COMMA?)? RBRACE     # mapValue

@@ -201,7 +201,9 @@ class ComposeEmitter {
                   fmt::format("'{}' publishes it here", it->second->name));
         continue;
       }
-      ports.push_back(fmt::format("{}:{}", port, target));
+      // A balancer that is not public is reachable from this machine only.
+      ports.push_back(balancer->Bool("public") ? fmt::format("{}:{}", port, target)
+                                               : fmt::format("127.0.0.1:{}:{}", port, target));
       // Compose has no balancer to health-check through; only the app's own
       // healthcheck exists, so a different path cannot be honoured.
       if (const Value* health = balancer->Find("health"); health && health->LiteralText() != c.Text("health")) {

@@ -1,6 +1,7 @@
 #include "frontend/diag/render.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -31,12 +32,22 @@ std::string Location(const SourceManager& sources, SourceRange range) {
   return fmt::format("{}:{}:{}", sources.name(range.file), pos.line, pos.column);
 }
 
-// Replays the line's tabs so that carets line up under the text they mark.
-std::string Padding(std::string_view line, uint32_t columns) {
+bool StartsCharacter(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+
+// One blank per character of the first `bytes` bytes of the line, replaying
+// its tabs, so that carets line up under the text they mark.
+std::string Padding(std::string_view line, uint32_t bytes) {
   std::string pad;
-  for (uint32_t i = 0; i < columns && i < line.size(); ++i) pad += line[i] == '\t' ? '\t' : ' ';
-  while (pad.size() < columns) pad += ' ';
+  for (uint32_t i = 0; i < bytes; ++i) {
+    if (i >= line.size()) pad += ' ';
+    else if (line[i] == '\t') pad += '\t';
+    else if (StartsCharacter(line[i])) pad += ' ';
+  }
   return pad;
+}
+
+uint32_t Characters(std::string_view text) {
+  return static_cast<uint32_t>(std::count_if(text.begin(), text.end(), StartsCharacter));
 }
 
 void RenderSnippet(std::string& out, const SourceManager& sources, SourceRange range,
@@ -44,14 +55,18 @@ void RenderSnippet(std::string& out, const SourceManager& sources, SourceRange r
   if (!range.valid()) return;
   std::string_view line = sources.LineText(range.file, range.begin);
   LineColumn begin = sources.Position(range.file, range.begin);
-  uint32_t line_start = range.begin - (begin.column - 1);
+  uint32_t line_start = sources.LineStartOf(range.file, range.begin);
   uint32_t line_end = line_start + static_cast<uint32_t>(line.size());
   uint32_t underline_end = std::min(std::max(range.end, range.begin + 1), std::max(line_end, range.begin + 1));
   std::string number = std::to_string(begin.line);
   std::string gutter(std::max<size_t>(number.size(), 4) + 1, ' ');
   out += fmt::format("{}{} | {}\n", gutter.substr(number.size()), number, line);
-  std::string marks = "^" + std::string(underline_end - range.begin - 1, '~');
-  out += fmt::format("{} | {}{}\n", gutter, Padding(line, begin.column - 1), style.Caret(marks));
+  uint32_t offset_in_line = range.begin - line_start;
+  uint32_t width = offset_in_line < line.size()
+                       ? Characters(line.substr(offset_in_line, underline_end - range.begin))
+                       : 1;
+  std::string marks = "^" + std::string(std::max<uint32_t>(width, 1) - 1, '~');
+  out += fmt::format("{} | {}{}\n", gutter, Padding(line, offset_in_line), style.Caret(marks));
   for (const FixIt& fix : fixits) {
     if (fix.range.file != range.file || fix.range.begin < line_start || fix.range.begin > line_end) continue;
     // A fix-it that inserts a whole line is shown without its newline.

@@ -43,6 +43,7 @@ std::string DescribeTokenType(size_t type) {
     case StackLexer::STRING: return "a string";
     case StackLexer::INT: return "an integer";
     case StackLexer::UNIT_NUMBER: return "a quantity or duration";
+    case StackLexer::DECIMAL: return "a decimal number";
     case StackLexer::LBRACE: return "'{'";
     case StackLexer::RBRACE: return "'}'";
     case StackLexer::LBRACK: return "'['";
@@ -298,6 +299,10 @@ class AstBuilder {
     } else if (dynamic_cast<StackParser::UnitValueContext*>(ctx)) {
       expr->kind = ast::ExprKind::Unit;
       expr->unit_text = dynamic_cast<StackParser::UnitValueContext*>(ctx)->UNIT_NUMBER()->getText();
+    } else if (auto* d = dynamic_cast<StackParser::DecimalValueContext*>(ctx)) {
+      // A number without a unit is a quantity of base units (cpu = 0.5).
+      expr->kind = ast::ExprKind::Unit;
+      expr->unit_text = d->DECIMAL()->getText();
     } else if (auto* b = dynamic_cast<StackParser::BoolValueContext*>(ctx)) {
       expr->kind = ast::ExprKind::Bool;
       expr->bool_value = b->TRUE() != nullptr;

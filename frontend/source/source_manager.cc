@@ -18,7 +18,18 @@ LineColumn SourceManager::Position(FileId file, uint32_t offset) const {
   offset = std::min<uint32_t>(offset, f.text.size());
   auto it = std::upper_bound(f.line_starts.begin(), f.line_starts.end(), offset);
   uint32_t line = static_cast<uint32_t>(it - f.line_starts.begin());
-  return {line, offset - f.line_starts[line - 1] + 1};
+  uint32_t column = 1;
+  for (uint32_t i = f.line_starts[line - 1]; i < offset; ++i) {
+    if ((static_cast<unsigned char>(f.text[i]) & 0xC0) != 0x80) ++column;
+  }
+  return {line, column};
+}
+
+uint32_t SourceManager::LineStartOf(FileId file, uint32_t offset) const {
+  const File& f = files_.at(file);
+  offset = std::min<uint32_t>(offset, f.text.size());
+  auto it = std::upper_bound(f.line_starts.begin(), f.line_starts.end(), offset);
+  return *(it - 1);
 }
 
 std::string_view SourceManager::LineText(FileId file, uint32_t offset) const {

@@ -23,7 +23,8 @@ struct SourceRange {
   friend bool operator==(const SourceRange&, const SourceRange&) = default;
 };
 
-/// 1-based line and 1-based byte column.
+/// 1-based line and 1-based column, counted in characters (code points),
+/// which is where an editor puts the cursor for UTF-8 text.
 struct LineColumn {
   uint32_t line = 1;
   uint32_t column = 1;
@@ -43,6 +44,8 @@ class SourceManager {
   LineColumn Position(FileId file, uint32_t offset) const;
   /// The text of the line that holds `offset`, without its newline.
   std::string_view LineText(FileId file, uint32_t offset) const;
+  /// Offset of the first byte of the line that holds `offset`.
+  uint32_t LineStartOf(FileId file, uint32_t offset) const;
   /// Offset of the first byte of 1-based `line` (clamped to the file).
   uint32_t LineStart(FileId file, uint32_t line) const;
 
