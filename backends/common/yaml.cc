@@ -20,7 +20,11 @@ bool IsSafePlain(std::string_view text) {
       "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "none"};
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower.starts_with(".")) return lower != ".inf" && lower != ".nan";
+  // ".5" and ".5e3" read back as numbers, ".inf" and ".nan" as floats.
+  if (lower.starts_with(".")) {
+    if (lower.size() > 1 && std::isdigit(static_cast<unsigned char>(lower[1]))) return false;
+    return lower != ".inf" && lower != ".nan";
+  }
   return std::find(kKeywords.begin(), kKeywords.end(), lower) == kKeywords.end();
 }
 

@@ -329,7 +329,7 @@ class ComposeEmitter {
     if (!path.starts_with("/")) path = "/" + path;
     out << YAML::Key << "healthcheck" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "test" << YAML::Value << YAML::Flow << YAML::BeginSeq << "CMD-SHELL";
-    yaml::String(out, fmt::format("curl -fsS http://localhost:{}{} || exit 1", *port, Escape(path)));
+    yaml::String(out, fmt::format("curl -fsS {} || exit 1", ShellQuote(Escape(fmt::format("http://localhost:{}{}", *port, path)))));
     out << YAML::EndSeq;
     out << YAML::Key << "interval" << YAML::Value << "10s";
     out << YAML::Key << "timeout" << YAML::Value << "5s";
@@ -358,6 +358,18 @@ class ComposeEmitter {
   }
 
   bool Published(const Component& c) const { return published_apps_.count(c.name) > 0; }
+
+  // Single-quoted for the shell of CMD-SHELL; a quote inside ends the
+  // quoting, adds an escaped quote and starts it again.
+  static std::string ShellQuote(std::string_view text) {
+    bool plain = std::all_of(text.begin(), text.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || std::string_view("/:._-?=&%").find(ch) != std::string_view::npos;
+    });
+    if (plain) return std::string(text);
+    std::string out = "'";
+    for (char ch : text) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+  }
 
   // $ is Compose's interpolation character; a literal one is written $$.
   static std::string Escape(std::string_view text) {

@@ -198,29 +198,29 @@ class AstBuilder {
     module.file = file_;
     for (auto* decl : tree->decl()) {
       if (auto* sd = decl->stackDecl()) {
-        if (sd->name) module.stacks.push_back({Ident(sd->name), Range(sd)});
+        if (Named(sd->name)) module.stacks.push_back({Ident(sd->name), Range(sd)});
       } else if (auto* id = decl->importDecl()) {
         if (id->target && id->target->getType() == StackLexer::STRING) {
           ast::ExprPtr target = String(id->target);
           module.imports.push_back({target->PlainString(), TokenRange(id->target), Range(id)});
         }
       } else if (auto* pd = decl->paramDecl()) {
-        if (!pd->name) continue;
+        if (!Named(pd->name)) continue;
         ast::ParamDecl param{Ident(pd->name), std::nullopt, nullptr, Range(pd)};
         if (pd->typeName) param.type = Ident(pd->typeName);
         if (pd->value()) param.default_value = Value(pd->value());
         module.params.push_back(std::move(param));
       } else if (auto* td = decl->templateDecl()) {
-        if (!td->name || !td->base || !td->body()) continue;
+        if (!Named(td->name) || !td->base || !td->body()) continue;
         module.templates.push_back({Ident(td->name), Ident(td->base), Body(td->body()), Range(td)});
       } else if (auto* cd = decl->componentDecl()) {
-        if (!cd->name || !cd->body()) continue;
+        if (!Named(cd->name) || !cd->body()) continue;
         ast::ComponentDecl component{Kind(cd->componentKind()), Ident(cd->name), std::nullopt,
                                      Body(cd->body()), Range(cd)};
         if (cd->base) component.base = Ident(cd->base);
         module.components.push_back(std::move(component));
       } else if (auto* pf = decl->profileDecl()) {
-        if (!pf->name) continue;
+        if (!Named(pf->name)) continue;
         ast::ProfileDecl profile{Ident(pf->name), {}, Range(pf)};
         for (auto* o : pf->profileEntry()) {
           if (!o->path() || !o->value()) continue;
@@ -236,6 +236,9 @@ class AstBuilder {
   SourceRange TokenRange(const antlr4::Token* token) const {
     return {file_, offsets_.Byte(token->getStartIndex()), offsets_.Byte(token->getStopIndex() + 1)};
   }
+  SourceRange Span(const antlr4::Token* first, const antlr4::Token* last) const {
+    return {file_, offsets_.Byte(first->getStartIndex()), offsets_.Byte(last->getStopIndex() + 1)};
+  }
   SourceRange Range(antlr4::ParserRuleContext* ctx) const {
     const antlr4::Token* stop = ctx->getStop() ? ctx->getStop() : ctx->getStart();
     uint32_t begin = offsets_.Byte(ctx->getStart()->getStartIndex());
@@ -246,6 +249,15 @@ class AstBuilder {
   ast::Ident Ident(StackParser::BaseNameContext* ctx) const {
     return {ctx->getText(), Range(ctx)};
   }
+  // False when recovery left the name out or conjured it: the syntax error
+  // is reported, and a declaration with no name would only echo it.
+  static bool Named(StackParser::DeclNameContext* ctx) {
+    if (!ctx || ctx->exception || !ctx->getStart() || ctx->getStart() != ctx->getStop()) return false;
+    const antlr4::Token* token = ctx->getStart();
+    return token->getType() != antlr4::Token::EOF && token->getTokenIndex() != INVALID_INDEX &&
+           token->getStartIndex() != INVALID_INDEX;
+  }
+
   ast::Ident Ident(StackParser::DeclNameContext* ctx) const {
     if (!ctx->IDENT()) {
       diags_.Report(DiagKind::SyntaxError, Range(ctx),
@@ -285,7 +297,19 @@ class AstBuilder {
   ast::ExprPtr Value(StackParser::ValueContext* ctx) const {
     if (auto* s = dynamic_cast<StackParser::StringValueContext*>(ctx)) return String(s->STRING()->getSymbol());
     auto expr = std::make_unique<ast::Expr>();
+    // From the value's own tokens: after recovery the rule's context can
+    // also hold the token that was skipped before it.
     expr->range = Range(ctx);
+    if (auto* list = dynamic_cast<StackParser::ListValueContext*>(ctx); list && list->LBRACK() && list->RBRACK()) {
+      expr->range = Span(list->LBRACK()->getSymbol(), list->RBRACK()->getSymbol());
+    } else if (auto* map = dynamic_cast<StackParser::MapValueContext*>(ctx); map && map->LBRACE() && map->RBRACE()) {
+      expr->range = Span(map->LBRACE()->getSymbol(), map->RBRACE()->getSymbol());
+    } else if (ctx->children.size() >= 1 && ctx->getStop() && ctx->getStop() == ctx->getStart()) {
+      expr->range = TokenRange(ctx->getStart());
+    } else if (dynamic_cast<StackParser::IntValueContext*>(ctx) || dynamic_cast<StackParser::UnitValueContext*>(ctx) ||
+               dynamic_cast<StackParser::DecimalValueContext*>(ctx) || dynamic_cast<StackParser::BoolValueContext*>(ctx)) {
+      expr->range = TokenRange(ctx->getStop());
+    }
     if (auto* i = dynamic_cast<StackParser::IntValueContext*>(ctx)) {
       std::string text = i->INT()->getText();
       int64_t value = 0;
