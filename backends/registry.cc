@@ -2,13 +2,14 @@
 // row here.
 #include "backends/backend.h"
 #include "backends/compose/compose_backend.h"
+#include "backends/kubernetes/kubernetes_backend.h"
 
 namespace stackc {
 
 const std::vector<BackendEntry>& Backends() {
   static const std::vector<BackendEntry> backends = {
       {"compose", "Docker Compose files for development and tests", &compose::Create},
-      {"kubernetes", "Kubernetes manifests and apply/update scripts (not available yet)", nullptr},
+      {"kubernetes", "Kubernetes manifests and apply/update scripts", &kubernetes::Create},
       {"ecs", "Amazon ECS task definitions, services and AWS CLI scripts (not available yet)", nullptr},
   };
   return backends;

@@ -20,6 +20,10 @@ fi
 
 mkdir -p "$cache"
 
+# The Kubernetes validators' packages live in their own folder; their
+# installer reports on stderr, so stdout still ends with this folder.
+"$here/install-kubernetes.sh" >&2
+
 stamp="$cache/.installed-package-lock.json"
 if [[ -f "$stamp" && -d "$cache/node_modules/dclint" ]] &&
     cmp -s "$here/package-lock.json" "$stamp" &&
