@@ -56,10 +56,9 @@ void Compilation::Merge(const DiagnosticEngine& found, const std::string& profil
     Diagnostic& copy = fresh.Report(d.kind, d.range, d.message);
     copy.notes = d.notes;
     copy.fixits = d.fixits;
-    if (profile != primary_profile_) {
-      copy.Note({}, profile.empty() ? std::string("found without a profile")
-                                    : fmt::format("found with profile '{}'", profile));
-    }
+    // Only the stack without a profile or the one asked for is ever
+    // primary, so another profile always has a name to give.
+    if (profile != primary_profile_) copy.Note({}, fmt::format("found with profile '{}'", profile));
   }
   diags_.Append(fresh);
 }

@@ -186,8 +186,11 @@ Options ParseOptions(const Subcommand& command, const std::vector<std::string>& 
   if (command.takes_output && options.output.empty() && !options.to_stdout) {
     throw UsageError{"no output directory given (-o DIR, or --stdout)"};
   }
-  if (options.check && (options.to_stdout || options.prune)) {
-    throw UsageError{"--check writes nothing; it cannot be combined with --stdout or --prune"};
+  if (options.check && (options.to_stdout || options.prune || !options.depfile.empty())) {
+    throw UsageError{"--check writes nothing; it cannot be combined with --stdout, --prune or --depfile"};
+  }
+  if (options.to_stdout && (options.prune || !options.depfile.empty())) {
+    throw UsageError{"--stdout writes no files; it cannot be combined with --prune or --depfile"};
   }
   return options;
 }

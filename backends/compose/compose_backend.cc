@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "backends/common/secrets.h"
 #include "backends/common/yaml.h"
 
 namespace stackc::compose {
@@ -15,13 +16,6 @@ using ir::ComponentKind;
 using ir::TextPart;
 using ir::Value;
 
-// Compose reads secrets from the environment or a .env file beside the
-// compose file: secret("db-password") becomes ${DB_PASSWORD}.
-std::string SecretVariable(std::string_view secret) {
-  std::string name;
-  for (char c : secret) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return name;
-}
 
 std::string FormatDuration(int64_t ms) {
   if (ms % 3'600'000 == 0) return fmt::format("{}h", ms / 3'600'000);

@@ -7,6 +7,8 @@
 
 #include "backends/kubernetes/plan.h"
 
+#include "backends/common/secrets.h"
+
 namespace stackc::kubernetes {
 namespace {
 
@@ -19,17 +21,6 @@ constexpr size_t kMaxLabel = 63;    // DNS-1123 label: container, volume, Servic
 constexpr size_t kMaxPortName = 15; // IANA service name: container and Service port names
 constexpr int64_t kBackoffLimit = 2;
 
-// secret("db-password") is read by apply.sh from $DB_PASSWORD, as Compose
-// reads it from the .env file.
-std::string SecretVariable(std::string_view secret) {
-  std::string name;
-  for (char c : secret) {
-    name += (c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  // A shell variable cannot start with a digit.
-  if (!name.empty() && std::isdigit(static_cast<unsigned char>(name.front()))) name = "SECRET_" + name;
-  return name;
-}
 
 // Container and Service port names: at most 15 lower-case letters, digits
 // and '-', with a letter, no '-' at either end and no "--".

@@ -686,6 +686,10 @@ class Analyzer {
       }
       case ExprKind::Int:
         if (!accepts(ValueType::Int)) return Mismatch(e, want, "an int");
+        if (want.type == ValueType::Quantity && e.int_value < 0) {
+          diags_.Report(DiagKind::InvalidValue, e.range, fmt::format("{} must not be negative", want.what));
+          return;
+        }
         if (want.type == ValueType::Int && (e.int_value < want.min || e.int_value > want.max)) {
           diags_.Report(DiagKind::InvalidValue, e.range,
                         fmt::format("{} must be between {} and {}, found {}", want.what, want.min, want.max, e.int_value));

@@ -52,6 +52,9 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(RunStackc(dir.path(), {"build", "s.stack", "-o", "out", "-t", "helm"}).exit_code, 2);
   EXPECT_EQ(RunStackc(dir.path(), {"check", "s.stack", "--set", "noequals"}).exit_code, 2);
   EXPECT_EQ(RunStackc(dir.path(), {"check", "s.stack", "--color=sometimes"}).exit_code, 2);
+  EXPECT_EQ(RunStackc(dir.path(), {"build", "s.stack", "-o", "out", "--check", "--depfile", "d"}).exit_code, 2);
+  EXPECT_EQ(RunStackc(dir.path(), {"build", "s.stack", "--stdout", "--prune"}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir.path() / "d"));
   RunResult unknown = RunStackc(dir.path(), {"check", "s.stack", "--frob"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("unknown option '--frob'"), std::string::npos);
