@@ -49,6 +49,11 @@ struct Subcommand {
   std::string_view usage;
   int (*run)(const Options&, Terminal&);
   bool takes_output;  // -t and -o
+  /// For commands whose arguments are not one stack file and the common
+  /// options (fmt takes several files): called instead of `run` with the
+  /// arguments after the command name. It throws nothing; it reports usage
+  /// errors itself and returns kExitUsage.
+  int (*run_arguments)(const std::vector<std::string>&, Terminal&) = nullptr;
 };
 
 int RunBuild(const Options& options, Terminal& terminal);
@@ -445,6 +450,7 @@ int RunStackc(const std::vector<std::string>& args, Terminal terminal) {
       terminal.out << command.usage;
       return kExitSuccess;
     }
+    if (command.run_arguments) return command.run_arguments(rest, terminal);
     try {
       Options options = ParseOptions(command, rest);
       return command.run(options, terminal);
