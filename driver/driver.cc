@@ -12,6 +12,7 @@
 
 #include "backends/backend.h"
 #include "driver/compilation.h"
+#include "driver/fmt_command.h"
 #include "driver/output.h"
 #include "frontend/diag/render.h"
 #include "frontend/load/loader.h"
@@ -108,6 +109,7 @@ const Subcommand kSubcommands[] = {
      "  --color WHEN            auto, always or never (default: auto)\n"
      "  --diagnostics-format F  text or json (default: text)\n",
      &RunGraph, false},
+    {"fmt", "format stack files in the canonical layout", kFmtUsage, nullptr, false, &RunFmt},
 };
 
 std::string MainUsage() {
