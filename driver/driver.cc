@@ -12,6 +12,7 @@
 
 #include "backends/backend.h"
 #include "driver/compilation.h"
+#include "driver/diff_command.h"
 #include "driver/fmt_command.h"
 #include "driver/output.h"
 #include "frontend/diag/render.h"
@@ -110,6 +111,7 @@ const Subcommand kSubcommands[] = {
      "  --diagnostics-format F  text or json (default: text)\n",
      &RunGraph, false},
     {"fmt", "format stack files in the canonical layout", kFmtUsage, nullptr, false, &RunFmt},
+    {"diff", "show what a change to a stack file does to the deployment", kDiffUsage, nullptr, false, &RunDiff},
 };
 
 std::string MainUsage() {
