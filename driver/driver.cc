@@ -79,8 +79,9 @@ const Subcommand kSubcommands[] = {
      "                          stale or extra compared with what a build would write\n"
      "  --stdout                print every file, each after a '==> PATH <==' line\n"
      "  --prune                 remove files an earlier build wrote that this one does not\n"
-     "  --depfile FILE          write a Make depfile: outputs depend on the stack file\n"
-     "                          and every module it imports from disk\n"
+     "  --depfile FILE          write a Make depfile: FILE and every output depend on\n"
+     "                          the stack file and every module it imports from disk;\n"
+     "                          FILE is rewritten on every build (a stamp for make)\n"
      "  --profile NAME          apply the overrides of profile NAME\n"
      "  --set NAME=VALUE        set param NAME; beats defaults and profiles\n"
      "  --color WHEN            auto, always or never (default: auto)\n"
@@ -383,10 +384,14 @@ int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compil
     }
   }
   if (!options.depfile.empty() && status == kExitSuccess) {
-    MemorySink::File depfile{RenderDepfile(outputs, compilation.modules().disk_files), FileMode::Regular};
+    // The depfile is a target of its own rule and is written on every
+    // successful build, unlike the outputs: its time stamp tells make the
+    // build ran, so a Makefile rule on it reruns only when an input changed
+    // even though unchanged outputs keep their old times.
+    outputs.insert(outputs.begin(), fs::path(options.depfile).generic_string());
     std::string error;
-    if (CompareWithDisk(options.depfile, depfile) != FileState::Current &&
-        !WriteAtomically(options.depfile, depfile.contents, FileMode::Regular, error)) {
+    if (!WriteAtomically(options.depfile, RenderDepfile(outputs, compilation.modules().disk_files),
+                         FileMode::Regular, error)) {
       fail(error);
     }
   }

@@ -178,7 +178,8 @@ TEST(BuildTool, DepfileListsOutputsAndEveryImportedFileOnDisk) {
   RunResult run = RunStackc(dir.path(), {"build", "shop.stack", "-o", "out", "--depfile", "out.d", "-t", "compose"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(ReadFile(dir.path() / "out.d"),
-            "out/docker-compose.test.yml \\\n"
+            "out.d \\\n"
+            "  out/docker-compose.test.yml \\\n"
             "  out/docker-compose.yml: \\\n"
             "  shop.stack \\\n"
             "  modules/db.stack\n"
