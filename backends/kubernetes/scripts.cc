@@ -74,12 +74,25 @@ step() {
 )SH";
 
 constexpr std::string_view kRollOut = R"SH(
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
+)SH";
+
+// apply.sh's TAG is optional: without it the images keep the tag the files
+// were generated with.
+constexpr std::string_view kOptionalTag = R"SH(
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
+fi
 )SH";
 
 constexpr std::string_view kSetImage = R"SH(
@@ -210,11 +223,19 @@ class ScriptWriter {
     if (deployments) env += kRolloutTimeoutDoc;
     if (jobs) env += kJobTimeoutDoc;
 
+    bool tagged = false;
+    for (const Step& s : plan_.steps) {
+      if (s.workload >= 0) tagged = tagged || !plan_.workloads[static_cast<size_t>(s.workload)].built_repository.empty();
+    }
     std::string text = Header(
         fmt::format("Applies stack {} to the cluster of the current kubectl context, in the order\n"
                     "its components need each other; Kubernetes itself knows no such order.\n{}\n"
-                    "Usage: kube/deploy/apply.sh{}",
-                    plan_.stack, summary, env.empty() ? "" : "\n\nEnvironment:\n" + env));
+                    "Usage: kube/deploy/apply.sh{}{}",
+                    plan_.stack, summary,
+                    tagged ? " [TAG]   (the images this stack builds run tagged TAG; without it they\n"
+                             "                              keep the tag these files were generated with)"
+                           : "",
+                    env.empty() ? "" : "\n\nEnvironment:\n" + env));
     text += kPrelude;
     if (!plan_.secrets.empty()) text += fmt::format("stack={}\n", Quote(plan_.stack));
     if (deployments) text += "rollout_timeout=\"${ROLLOUT_TIMEOUT:-300s}\"\n";
@@ -227,6 +248,7 @@ class ScriptWriter {
     text += "\n";
     text += RequireKubectl();
     if (jobs) text += kCheckJobTimeout;
+    if (tagged) text += kOptionalTag;
     if (!plan_.secrets.empty()) {
       text += "\n# Every secret is checked before anything is applied.\nmissing=()\n";
       for (const SecretInfo& s : plan_.secrets) {
@@ -250,10 +272,10 @@ class ScriptWriter {
       switch (s.kind) {
         case Step::Kind::Database:
         case Step::Kind::App:
-          text += fmt::format("roll_out {} {}\n", KubePath(w->path), Quote(w->component->name));
+          text += fmt::format("roll_out {} {}{}\n", KubePath(w->path), Quote(w->component->name), RetagArgument(*w));
           break;
         case Step::Kind::Task:
-          text += fmt::format("run_job {} {}\n", Quote(w->component->name), KubePath(w->path));
+          text += fmt::format("run_job {} {}{}\n", Quote(w->component->name), KubePath(w->path), RetagArgument(*w));
           break;
         case Step::Kind::Balancer:
           if (s.service >= 0) {
@@ -436,6 +458,13 @@ build_and_push() {
 
   static std::string RequireKubectl() {
     return "if ! command -v kubectl >/dev/null 2>&1; then\n    fail \"kubectl not found on PATH\"\nfi\n";
+  }
+
+  // CONTAINER=REPOSITORY:TAG when apply.sh was given a TAG and the stack
+  // builds the workload's image; nothing otherwise.
+  static std::string RetagArgument(const Workload& w) {
+    if (w.built_repository.empty()) return "";
+    return fmt::format(" ${{tag:+{}\"$tag\"}}", Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
   }
 
   static std::string RunJob(const Workload& w) {

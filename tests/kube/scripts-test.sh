@@ -128,6 +128,37 @@ EOF
     pass
 }
 
+test_apply_with_a_tag_runs_the_built_images_tagged() {
+    begin "apply.sh TAG: the setup Job and the app run the image this stack builds, tagged TAG" kube-book-production
+    run DB_PASSWORD=x apply.sh 9f8e7d6
+    expect "exits 0" status_is 0 || return 0
+    expect_calls <<'EOF' || return 0
+kubectl create secret generic webapp-db-password --from-file=value=/dev/stdin --dry-run=client -o yaml
+kubectl label --local -f - app=webapp -o yaml
+kubectl apply -f -
+kubectl apply -f ROOT/kube/deployments/postgres-deployment.yaml
+kubectl rollout status deployment/postgres --timeout=300s
+kubectl delete job setup --ignore-not-found --cascade=foreground
+kubectl set image --local -f ROOT/kube/jobs/setup-job.yaml setup=pacuna/webapp:9f8e7d6 -o yaml
+kubectl create -f - (with setup=pacuna/webapp:9f8e7d6)
+kubectl wait --for=condition=complete job/setup --timeout=5s
+kubectl apply -f ROOT/kube/deployments/webapp-deployment.yaml
+kubectl set image deployment/webapp webapp=pacuna/webapp:9f8e7d6
+kubectl rollout status deployment/webapp --timeout=300s
+kubectl get service webapp -o wide
+EOF
+    pass
+}
+
+test_apply_rejects_a_bad_tag() {
+    begin "apply.sh TAG: a tag that is not a valid image tag stops it before any kubectl call" kube-book-production
+    run DB_PASSWORD=x apply.sh 'bad tag'
+    expect "exits non-zero" status_is_not 0 || return 0
+    expect "says why" stderr_has "apply.sh: 'bad tag' is not a valid image tag" || return 0
+    expect "calls nothing" log_is_empty || return 0
+    pass
+}
+
 test_apply_needs_every_secret() {
     begin "apply.sh: a missing secret stops it before any kubectl call" kube-secrets
     run DB_PASSWORD=x apply.sh

@@ -8,7 +8,8 @@
 #   app       site (waits until it is rolled out)
 #   balancer  public-site (Service public-site)
 #
-# Usage: kube/deploy/apply.sh
+# Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
+#                               keep the tag these files were generated with)
 #
 # Environment:
 #   ROLLOUT_TIMEOUT  how long to wait for each Deployment (default 300s)
@@ -28,15 +29,24 @@ step() {
     printf '\n==> %s\n' "$*"
 }
 
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
 if ! command -v kubectl >/dev/null 2>&1; then
     fail "kubectl not found on PATH"
+fi
+
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
 fi
 
 step 'app admin'
@@ -47,7 +57,7 @@ kubectl get service 'admin' -o wide
 echo 'Service admin is open on the NodePort shown above, on every node (on Minikube: minikube service admin --url).'
 
 step 'app site'
-roll_out "$kube/deployments/site-deployment.yaml" 'site'
+roll_out "$kube/deployments/site-deployment.yaml" 'site' ${tag:+'site=example/site:'"$tag"}
 
 step 'balancer public-site'
 kubectl apply -f "$kube/services/public-site-service.yaml"

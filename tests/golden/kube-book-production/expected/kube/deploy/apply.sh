@@ -12,7 +12,8 @@
 # Test task webapp-test is not deployed: test suites run with docker-compose.test.yml
 # (stackc build -t compose), against a database of their own.
 #
-# Usage: kube/deploy/apply.sh
+# Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
+#                               keep the tag these files were generated with)
 #
 # Environment:
 #   DB_PASSWORD      value of secret("db-password"), see secrets.env.example
@@ -36,10 +37,14 @@ step() {
     printf '\n==> %s\n' "$*"
 }
 
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
@@ -97,6 +102,11 @@ if [[ ! "$job_timeout" =~ ^[0-9]+$ ]]; then
     fail "JOB_TIMEOUT must be a number of seconds, not '$job_timeout'"
 fi
 
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
+fi
+
 # Every secret is checked before anything is applied.
 missing=()
 if [[ -z "${DB_PASSWORD:-}" ]]; then
@@ -115,10 +125,10 @@ step 'database postgres'
 roll_out "$kube/deployments/postgres-deployment.yaml" 'postgres'
 
 step 'task setup'
-run_job 'setup' "$kube/jobs/setup-job.yaml"
+run_job 'setup' "$kube/jobs/setup-job.yaml" ${tag:+'setup=pacuna/webapp:'"$tag"}
 
 step 'app webapp'
-roll_out "$kube/deployments/webapp-deployment.yaml" 'webapp'
+roll_out "$kube/deployments/webapp-deployment.yaml" 'webapp' ${tag:+'webapp=pacuna/webapp:'"$tag"}
 
 step 'balancer front'
 kubectl get service 'webapp' -o wide

@@ -9,7 +9,8 @@
 #   app       api (waits until it is rolled out)
 #   app       thumbnailer (waits until it is rolled out)
 #
-# Usage: kube/deploy/apply.sh
+# Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
+#                               keep the tag these files were generated with)
 #
 # Environment:
 #   ROLLOUT_TIMEOUT  how long to wait for each Deployment (default 300s)
@@ -31,10 +32,14 @@ step() {
     printf '\n==> %s\n' "$*"
 }
 
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
@@ -83,6 +88,11 @@ if [[ ! "$job_timeout" =~ ^[0-9]+$ ]]; then
     fail "JOB_TIMEOUT must be a number of seconds, not '$job_timeout'"
 fi
 
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
+fi
+
 step 'app proxy'
 roll_out "$kube/deployments/proxy-deployment.yaml" 'proxy'
 
@@ -91,12 +101,12 @@ kubectl get service 'proxy' -o wide
 echo 'Service proxy is open on the NodePort shown above, on every node (on Minikube: minikube service proxy --url).'
 
 step 'task reindex'
-run_job 'reindex' "$kube/jobs/reindex-job.yaml"
+run_job 'reindex' "$kube/jobs/reindex-job.yaml" ${tag:+'reindex=registry.example.com/media/api:'"$tag"}
 
 step 'app api'
-roll_out "$kube/deployments/api-deployment.yaml" 'api'
+roll_out "$kube/deployments/api-deployment.yaml" 'api' ${tag:+'api=registry.example.com/media/api:'"$tag"}
 
 step 'app thumbnailer'
-roll_out "$kube/deployments/thumbnailer-deployment.yaml" 'thumbnailer'
+roll_out "$kube/deployments/thumbnailer-deployment.yaml" 'thumbnailer' ${tag:+'thumbnailer=registry.example.com/media/api:'"$tag"}
 
 step 'stack media is applied'

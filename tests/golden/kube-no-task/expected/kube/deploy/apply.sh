@@ -8,7 +8,8 @@
 #   app       notes (waits until it is rolled out)
 #   balancer  www (Service www)
 #
-# Usage: kube/deploy/apply.sh
+# Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
+#                               keep the tag these files were generated with)
 #
 # Environment:
 #   DB_PASSWORD      value of secret("db-password"), see secrets.env.example
@@ -30,10 +31,14 @@ step() {
     printf '\n==> %s\n' "$*"
 }
 
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
@@ -48,6 +53,11 @@ put_secret() {
 
 if ! command -v kubectl >/dev/null 2>&1; then
     fail "kubectl not found on PATH"
+fi
+
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
 fi
 
 # Every secret is checked before anything is applied.
@@ -68,7 +78,7 @@ step 'database db'
 roll_out "$kube/deployments/db-deployment.yaml" 'db'
 
 step 'app notes'
-roll_out "$kube/deployments/notes-deployment.yaml" 'notes'
+roll_out "$kube/deployments/notes-deployment.yaml" 'notes' ${tag:+'notes=example/notes:'"$tag"}
 
 step 'balancer www'
 kubectl apply -f "$kube/services/www-service.yaml"

@@ -6,7 +6,8 @@
 #   app       web (waits until it is rolled out)
 #   balancer  front (Service web)
 #
-# Usage: kube/deploy/apply.sh
+# Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
+#                               keep the tag these files were generated with)
 #
 # Environment:
 #   ROLLOUT_TIMEOUT  how long to wait for each Deployment (default 300s)
@@ -26,10 +27,14 @@ step() {
     printf '\n==> %s\n' "$*"
 }
 
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
@@ -37,8 +42,13 @@ if ! command -v kubectl >/dev/null 2>&1; then
     fail "kubectl not found on PATH"
 fi
 
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
+fi
+
 step 'app web'
-roll_out "$kube/deployments/web-deployment.yaml" 'web'
+roll_out "$kube/deployments/web-deployment.yaml" 'web' ${tag:+'web=example/shop:'"$tag"}
 
 step 'balancer front'
 kubectl get service 'web' -o wide

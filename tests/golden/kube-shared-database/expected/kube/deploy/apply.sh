@@ -11,7 +11,8 @@
 #   balancer  front (Service web)
 #   app       worker (waits until it is rolled out)
 #
-# Usage: kube/deploy/apply.sh
+# Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
+#                               keep the tag these files were generated with)
 #
 # Environment:
 #   DB_PASSWORD      value of secret("db-password"), see secrets.env.example
@@ -35,10 +36,14 @@ step() {
     printf '\n==> %s\n' "$*"
 }
 
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
@@ -96,6 +101,11 @@ if [[ ! "$job_timeout" =~ ^[0-9]+$ ]]; then
     fail "JOB_TIMEOUT must be a number of seconds, not '$job_timeout'"
 fi
 
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
+fi
+
 # Every secret is checked before anything is applied.
 missing=()
 if [[ -z "${DB_PASSWORD:-}" ]]; then
@@ -114,13 +124,13 @@ step 'database db'
 roll_out "$kube/deployments/db-deployment.yaml" 'db'
 
 step 'task migrate'
-run_job 'migrate' "$kube/jobs/migrate-job.yaml"
+run_job 'migrate' "$kube/jobs/migrate-job.yaml" ${tag:+'migrate=example/store-web:'"$tag"}
 
 step 'app api'
 roll_out "$kube/deployments/api-deployment.yaml" 'api'
 
 step 'app web'
-roll_out "$kube/deployments/web-deployment.yaml" 'web'
+roll_out "$kube/deployments/web-deployment.yaml" 'web' ${tag:+'web=example/store-web:'"$tag"}
 
 step 'balancer front'
 kubectl get service 'web' -o wide

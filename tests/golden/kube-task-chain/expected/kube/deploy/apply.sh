@@ -11,7 +11,8 @@
 #   balancer  edge (Service blog)
 #   task      warm-cache (waits until it completes)
 #
-# Usage: kube/deploy/apply.sh
+# Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
+#                               keep the tag these files were generated with)
 #
 # Environment:
 #   DB_PASSWORD      value of secret("db-password"), see secrets.env.example
@@ -35,10 +36,14 @@ step() {
     printf '\n==> %s\n' "$*"
 }
 
-# Applies a Deployment's file (with its Service and volume claim) and waits
-# until every replica is ready.
+# Applies a Deployment's file (with its Service and volume claim), gives its
+# container CONTAINER=IMAGE when one is given, and waits until every replica
+# is ready.
 roll_out() {
     kubectl apply -f "$1"
+    if [[ -n "${3:-}" ]]; then
+        kubectl set image "deployment/$2" "$3"
+    fi
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
@@ -96,6 +101,11 @@ if [[ ! "$job_timeout" =~ ^[0-9]+$ ]]; then
     fail "JOB_TIMEOUT must be a number of seconds, not '$job_timeout'"
 fi
 
+tag="${1:-}"
+if [[ -n "$tag" && ! "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+    fail "'$tag' is not a valid image tag"
+fi
+
 # Every secret is checked before anything is applied.
 missing=()
 if [[ -z "${DB_PASSWORD:-}" ]]; then
@@ -114,13 +124,13 @@ step 'database db'
 roll_out "$kube/deployments/db-deployment.yaml" 'db'
 
 step 'task migrate'
-run_job 'migrate' "$kube/jobs/migrate-job.yaml"
+run_job 'migrate' "$kube/jobs/migrate-job.yaml" ${tag:+'migrate=example/blog:'"$tag"}
 
 step 'task seed'
-run_job 'seed' "$kube/jobs/seed-job.yaml"
+run_job 'seed' "$kube/jobs/seed-job.yaml" ${tag:+'seed=example/blog:'"$tag"}
 
 step 'app blog'
-roll_out "$kube/deployments/blog-deployment.yaml" 'blog'
+roll_out "$kube/deployments/blog-deployment.yaml" 'blog' ${tag:+'blog=example/blog:'"$tag"}
 
 step 'balancer edge'
 kubectl get service 'blog' -o wide
