@@ -18,6 +18,8 @@ packages=(
     libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libfmt-dev
     # unit tests
     libgtest-dev googletest
+    # benchmark (bench/)
+    libbenchmark-dev
     # Compose validators, script checks
     docker-compose shellcheck python3 python3-jsonschema python3-yaml
     nodejs npm

@@ -495,9 +495,22 @@ ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEng
   antlr4::CommonTokenStream stream(&source);
   StackParser parser(&stream);
   parser.removeErrorListeners();
+  // SLL prediction with bail-out parses valid input; only a syntax error
+  // reparses in full LL with recovery, which reports the errors.
+  auto* interpreter = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  interpreter->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   SyntaxErrorListener listener(file, offsets, diags);
-  parser.addErrorListener(&listener);
-  StackParser::FileContext* tree = parser.file();
+  StackParser::FileContext* tree = nullptr;
+  try {
+    tree = parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    parser.reset();
+    interpreter->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.addErrorListener(&listener);
+    tree = parser.file();
+  }
   return AstBuilder(file, offsets, diags).Build(tree);
 }
 
