@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "backends/backend.h"
+#include "driver/arguments.h"
 #include "driver/compilation.h"
 #include "driver/output.h"
 #include "frontend/diag/render.h"
@@ -35,64 +36,32 @@ struct DiffOptions {
   std::string diagnostics_format = "text";
 };
 
-struct UsageProblem {
-  std::string message;
-};
-
 DiffOptions ParseDiffOptions(const std::vector<std::string>& args) {
   DiffOptions options;
-  auto is = [](const std::string& arg, std::string_view flag) {
-    return arg == flag || (flag.starts_with("--") && arg.starts_with(std::string(flag) + "="));
-  };
-  auto value_of = [&](size_t& i, std::string_view flag) -> std::string {
-    const std::string& arg = args[i];
-    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) return arg.substr(eq + 1);
-    if (i + 1 >= args.size()) throw UsageProblem{fmt::format("{} needs a value", flag)};
-    return args[++i];
-  };
-  auto one_of = [](const std::string& value, std::string_view flag, std::initializer_list<std::string_view> allowed) {
-    for (std::string_view a : allowed) {
-      if (value == a) return;
-    }
-    throw UsageProblem{fmt::format("{} must be {}, got '{}'", flag, fmt::join(allowed, " or "), value)};
-  };
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-t" || is(arg, "--target")) {
-      std::stringstream list(value_of(i, "--target"));
+  ArgumentReader reader(args);
+  CommonFlags common{options.profile, options.sets, options.color, options.diagnostics_format};
+  for (; !reader.Done(); reader.Next()) {
+    const std::string& arg = reader.Current();
+    if (ReadCommonFlag(reader, common)) continue;
+    if (arg == "-t" || reader.Is("--target")) {
+      std::stringstream list(reader.Value("--target"));
       for (std::string t; std::getline(list, t, ',');) options.targets.push_back(t);
-    } else if (is(arg, "--against")) {
-      options.against = value_of(i, "--against");
-    } else if (is(arg, "--profile")) {
-      options.profile = value_of(i, "--profile");
-    } else if (is(arg, "--set")) {
-      std::string assignment = value_of(i, "--set");
-      size_t eq = assignment.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw UsageProblem{fmt::format("--set expects NAME=VALUE, got '{}'", assignment)};
-      }
-      options.sets.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
-    } else if (is(arg, "--format")) {
-      options.format = value_of(i, "--format");
-      one_of(options.format, "--format", {"text", "json"});
-    } else if (is(arg, "--color")) {
-      options.color = value_of(i, "--color");
-      one_of(options.color, "--color", {"auto", "always", "never"});
-    } else if (is(arg, "--diagnostics-format")) {
-      options.diagnostics_format = value_of(i, "--diagnostics-format");
-      one_of(options.diagnostics_format, "--diagnostics-format", {"text", "json"});
+    } else if (reader.Is("--against")) {
+      options.against = reader.Value("--against");
+    } else if (reader.Is("--format")) {
+      options.format = reader.Choice("--format", {"text", "json"});
     } else if (arg.starts_with("-") && arg != "-") {
-      throw UsageProblem{fmt::format("unknown option '{}'", arg)};
+      throw UsageError{fmt::format("unknown option '{}'", arg)};
     } else {
       options.stacks.push_back(arg);
     }
   }
   if (options.against.empty() && options.stacks.size() != 2) {
-    throw UsageProblem{options.stacks.size() < 2 ? "two stack files are needed, OLD and NEW (or STACK --against DIR)"
+    throw UsageError{options.stacks.size() < 2 ? "two stack files are needed, OLD and NEW (or STACK --against DIR)"
                                                  : "too many arguments: two stack files, OLD and NEW"};
   }
   if (!options.against.empty() && options.stacks.size() != 1) {
-    throw UsageProblem{"--against compares one stack file with a directory"};
+    throw UsageError{"--against compares one stack file with a directory"};
   }
   return options;
 }
@@ -586,9 +555,9 @@ std::vector<const BackendEntry*> SelectBackends(const DiffOptions& options) {
     if (!entry) {
       std::vector<std::string> names{"all"};
       for (const BackendEntry& e : Backends()) names.push_back(std::string(e.name));
-      throw UsageProblem{fmt::format("unknown target '{}'; the targets are {}", target, fmt::join(names, ", "))};
+      throw UsageError{fmt::format("unknown target '{}'; the targets are {}", target, fmt::join(names, ", "))};
     }
-    if (!entry->create) throw UsageProblem{fmt::format("the {} target is not available yet", target)};
+    if (!entry->create) throw UsageError{fmt::format("the {} target is not available yet", target)};
     if (std::find(backends.begin(), backends.end(), entry) == backends.end()) backends.push_back(entry);
   }
   // Backends() order, whatever the order of -t.
@@ -607,7 +576,7 @@ int RunDiff(const std::vector<std::string>& args, Terminal& terminal) {
   try {
     options = ParseDiffOptions(args);
     backends = SelectBackends(options);
-  } catch (const UsageProblem& problem) {
+  } catch (const UsageError& problem) {
     terminal.err << fmt::format("stackc diff: {}\n{}", problem.message, kDiffUsage);
     return kExitUsage;
   }

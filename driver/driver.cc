@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "backends/backend.h"
+#include "driver/arguments.h"
 #include "driver/compilation.h"
 #include "driver/diff_command.h"
 #include "driver/fmt_command.h"
@@ -41,9 +42,6 @@ struct Options {
   std::string graph_format = "dot";
 };
 
-struct UsageError {
-  std::string message;
-};
 
 struct Subcommand {
   std::string_view name;
@@ -135,55 +133,26 @@ std::string MainUsage() {
 
 Options ParseOptions(const Subcommand& command, const std::vector<std::string>& args) {
   Options options;
-  auto value_of = [&](size_t& i, std::string_view flag) -> std::string {
-    const std::string& arg = args[i];
-    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) return arg.substr(eq + 1);
-    if (i + 1 >= args.size()) throw UsageError{fmt::format("{} needs a value", flag)};
-    return args[++i];
-  };
-  auto is = [](const std::string& arg, std::string_view flag) {
-    return arg == flag || (flag.starts_with("--") && arg.starts_with(std::string(flag) + "="));
-  };
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (command.takes_output && (arg == "-t" || is(arg, "--target"))) {
-      std::string targets = value_of(i, "--target");
-      std::stringstream list(targets);
+  ArgumentReader reader(args);
+  CommonFlags common{options.profile, options.sets, options.color, options.format};
+  for (; !reader.Done(); reader.Next()) {
+    const std::string& arg = reader.Current();
+    if (ReadCommonFlag(reader, common)) continue;
+    if (command.takes_output && (arg == "-t" || reader.Is("--target"))) {
+      std::stringstream list(reader.Value("--target"));
       for (std::string t; std::getline(list, t, ',');) options.targets.push_back(t);
-    } else if (command.takes_output && (arg == "-o" || is(arg, "--output"))) {
-      options.output = value_of(i, "--output");
-    } else if (command.takes_output && is(arg, "--depfile")) {
-      options.depfile = value_of(i, "--depfile");
+    } else if (command.takes_output && (arg == "-o" || reader.Is("--output"))) {
+      options.output = reader.Value("--output");
+    } else if (command.takes_output && reader.Is("--depfile")) {
+      options.depfile = reader.Value("--depfile");
     } else if (command.takes_output && arg == "--check") {
       options.check = true;
     } else if (command.takes_output && arg == "--stdout") {
       options.to_stdout = true;
     } else if (command.takes_output && arg == "--prune") {
       options.prune = true;
-    } else if (command.run == &RunGraph && is(arg, "--format")) {
-      options.graph_format = value_of(i, "--format");
-      if (options.graph_format != "dot" && options.graph_format != "text") {
-        throw UsageError{fmt::format("--format must be dot or text, got '{}'", options.graph_format)};
-      }
-    } else if (is(arg, "--profile")) {
-      options.profile = value_of(i, "--profile");
-    } else if (is(arg, "--set")) {
-      std::string assignment = value_of(i, "--set");
-      size_t eq = assignment.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw UsageError{fmt::format("--set expects NAME=VALUE, got '{}'", assignment)};
-      }
-      options.sets.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
-    } else if (is(arg, "--color")) {
-      options.color = value_of(i, "--color");
-      if (options.color != "auto" && options.color != "always" && options.color != "never") {
-        throw UsageError{fmt::format("--color must be auto, always or never, got '{}'", options.color)};
-      }
-    } else if (is(arg, "--diagnostics-format")) {
-      options.format = value_of(i, "--diagnostics-format");
-      if (options.format != "text" && options.format != "json") {
-        throw UsageError{fmt::format("--diagnostics-format must be text or json, got '{}'", options.format)};
-      }
+    } else if (command.run == &RunGraph && reader.Is("--format")) {
+      options.graph_format = reader.Choice("--format", {"dot", "text"});
     } else if (arg.starts_with("-") && arg != "-") {
       throw UsageError{fmt::format("unknown option '{}'", arg)};
     } else if (options.stack.empty()) {
