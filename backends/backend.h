@@ -40,6 +40,9 @@ class MemorySink : public OutputSink {
   std::map<std::string, File> files_;
 };
 
+/// Generated files by target name, then by relative path.
+using GeneratedFiles = std::map<std::string, std::map<std::string, MemorySink::File>>;
+
 struct EmitOptions {
   /// The stack file's name as given, for the "generated from" header.
   std::string source_name;

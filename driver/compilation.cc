@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "frontend/diag/render.h"
 #include "ir/lint.h"
 
 namespace stackc {
@@ -42,6 +43,24 @@ void Compilation::Emit(const Backend& backend, const std::string& profile, const
   Merge(diags, profile);
 }
 
+GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& backends, const std::string& profile,
+                                    const std::vector<std::pair<std::string, std::string>>& sets,
+                                    const std::string& source_name) {
+  EmitOptions emit;
+  emit.source_name = source_name;
+  emit.stack_for_profile = [this, &profile, &sets](std::string_view other) -> const ir::Stack* {
+    if (other != profile && !HasProfile(other)) return nullptr;
+    return StackFor(std::string(other), sets);
+  };
+  GeneratedFiles generated;
+  for (const BackendEntry* entry : backends) {
+    MemorySink sink;
+    Emit(*entry->create(), profile, emit, sink);
+    generated[std::string(entry->name)] = sink.files();
+  }
+  return generated;
+}
+
 // The same problem found under several profiles is reported once; one found
 // only under a profile other than the one asked for says which.
 void Compilation::Merge(const DiagnosticEngine& found, const std::string& profile) {
@@ -61,6 +80,15 @@ void Compilation::Merge(const DiagnosticEngine& found, const std::string& profil
     if (profile != primary_profile_) copy.Note({}, fmt::format("found with profile '{}'", profile));
   }
   diags_.Append(fresh);
+}
+
+std::string Compilation::RenderDiagnostics(std::string_view format, bool color) const {
+  std::vector<Diagnostic> diagnostics = diags_.Sorted();
+  if (format == "json") return RenderJson(diagnostics, sources_);
+  std::string text = RenderText(diagnostics, sources_, color);
+  std::string summary = Summary(diagnostics);
+  if (!summary.empty()) text += summary + "\n";
+  return text;
 }
 
 std::vector<std::string> Compilation::ProfileNames() const {

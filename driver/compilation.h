@@ -29,12 +29,23 @@ class Compilation {
   /// Runs `backend` on the IR of `profile`, which StackFor must have built.
   void Emit(const Backend& backend, const std::string& profile, const EmitOptions& options, OutputSink& out);
 
+  /// Runs each backend on the IR of `profile` (StackFor must have built
+  /// it), building the other profiles a backend asks for with `sets`.
+  /// `source_name` is the stack file's name for the "generated from" headers.
+  GeneratedFiles EmitAll(const std::vector<const BackendEntry*>& backends, const std::string& profile,
+                         const std::vector<std::pair<std::string, std::string>>& sets,
+                         const std::string& source_name);
+
   /// The profile the user asked for; diagnostics found under any other
   /// profile get a note naming it.
   void set_primary_profile(std::string profile) { primary_profile_ = std::move(profile); }
 
   bool HasProfile(std::string_view profile) const { return checked_.profiles.count(std::string(profile)) > 0; }
   std::vector<std::string> ProfileNames() const;
+
+  /// Every diagnostic so far, sorted, as "json" or clang-style text with a
+  /// closing count; `color` only matters for text.
+  std::string RenderDiagnostics(std::string_view format, bool color) const;
 
   SourceManager& sources() { return sources_; }
   DiagnosticEngine& diags() { return diags_; }

@@ -467,15 +467,8 @@ std::string RenderJsonDiff(const std::vector<TargetDiff>& targets) {
 using TargetFiles = std::map<std::string, std::map<std::string, std::string>>;
 
 void PrintDiagnostics(Compilation& compilation, const DiffOptions& options, Terminal& terminal) {
-  std::vector<Diagnostic> diagnostics = compilation.diags().Sorted();
-  if (options.diagnostics_format == "json") {
-    terminal.err << RenderJson(diagnostics, compilation.sources());
-    return;
-  }
   bool color = options.color == "always" || (options.color == "auto" && terminal.err_is_terminal);
-  terminal.err << RenderText(diagnostics, compilation.sources(), color);
-  std::string summary = Summary(diagnostics);
-  if (!summary.empty()) terminal.err << summary << "\n";
+  terminal.err << compilation.RenderDiagnostics(options.diagnostics_format, color);
 }
 
 // Compiles `path` for every backend into memory. Diagnostics are printed
@@ -489,18 +482,9 @@ bool CompileSide(const std::string& path, const std::string& source_name,
   const ir::Stack* stack = nullptr;
   if (compilation.Load(path, reader)) stack = compilation.StackFor(options.profile, options.sets);
   if (stack) {
-    EmitOptions emit;
-    emit.source_name = source_name;
-    emit.stack_for_profile = [&](std::string_view profile) -> const ir::Stack* {
-      if (profile == options.profile) return stack;
-      if (!compilation.HasProfile(profile)) return nullptr;
-      return compilation.StackFor(std::string(profile), options.sets);
-    };
-    for (const BackendEntry* entry : backends) {
-      MemorySink sink;
-      compilation.Emit(*entry->create(), options.profile, emit, sink);
-      auto& target = files[std::string(entry->name)];
-      for (const auto& [file, contents] : sink.files()) target[file] = contents.contents;
+    for (const auto& [name, generated] : compilation.EmitAll(backends, options.profile, options.sets, source_name)) {
+      auto& target = files[name];
+      for (const auto& [file, contents] : generated) target[file] = contents.contents;
     }
   }
   if (!stack || compilation.diags().HasErrors()) {

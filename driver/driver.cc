@@ -175,15 +175,8 @@ Options ParseOptions(const Subcommand& command, const std::vector<std::string>& 
 }
 
 void PrintDiagnostics(Compilation& compilation, const Options& options, Terminal& terminal) {
-  std::vector<Diagnostic> diagnostics = compilation.diags().Sorted();
-  if (options.format == "json") {
-    terminal.err << RenderJson(diagnostics, compilation.sources());
-    return;
-  }
   bool color = options.color == "always" || (options.color == "auto" && terminal.err_is_terminal);
-  terminal.err << RenderText(diagnostics, compilation.sources(), color);
-  std::string summary = Summary(diagnostics);
-  if (!summary.empty()) terminal.err << summary << "\n";
+  terminal.err << compilation.RenderDiagnostics(options.format, color);
 }
 
 std::string AvailableTargets() {
@@ -227,18 +220,7 @@ int RunBuild(const Options& options, Terminal& terminal) {
   if (compilation.Load(options.stack, reader)) stack = compilation.StackFor(options.profile, options.sets);
   GeneratedFiles generated;
   if (stack) {
-    EmitOptions emit;
-    emit.source_name = fs::path(options.stack).filename().string();
-    emit.stack_for_profile = [&](std::string_view profile) -> const ir::Stack* {
-      if (profile == options.profile) return stack;
-      if (!compilation.HasProfile(profile)) return nullptr;
-      return compilation.StackFor(std::string(profile), options.sets);
-    };
-    for (const BackendEntry* entry : backends) {
-      MemorySink sink;
-      compilation.Emit(*entry->create(), options.profile, emit, sink);
-      generated[std::string(entry->name)] = sink.files();
-    }
+    generated = compilation.EmitAll(backends, options.profile, options.sets, fs::path(options.stack).filename().string());
   }
   if (compilation.diags().HasErrors()) {
     PrintDiagnostics(compilation, options, terminal);
@@ -378,20 +360,13 @@ int RunCheck(const Options& options, Terminal& terminal) {
     }
     // What the targets cannot express is part of the check, so every
     // available backend runs too, into a sink that is thrown away.
+    std::vector<const BackendEntry*> backends;
+    for (const BackendEntry& entry : Backends()) {
+      if (entry.create) backends.push_back(&entry);
+    }
     for (const std::string& profile : profiles) {
-      const ir::Stack* stack = compilation.StackFor(profile, options.sets);
-      if (!stack) continue;
-      EmitOptions emit;
-      emit.source_name = fs::path(options.stack).filename().string();
-      emit.stack_for_profile = [&](std::string_view other) -> const ir::Stack* {
-        if (!compilation.HasProfile(other)) return nullptr;
-        return compilation.StackFor(std::string(other), options.sets);
-      };
-      for (const BackendEntry& entry : Backends()) {
-        if (!entry.create) continue;
-        MemorySink discarded;
-        compilation.Emit(*entry.create(), profile, emit, discarded);
-      }
+      if (!compilation.StackFor(profile, options.sets)) continue;
+      compilation.EmitAll(backends, profile, options.sets, fs::path(options.stack).filename().string());
     }
   }
   PrintDiagnostics(compilation, options, terminal);

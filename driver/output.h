@@ -15,8 +15,6 @@
 
 namespace stackc {
 
-/// Generated files by target name, then by relative path.
-using GeneratedFiles = std::map<std::string, std::map<std::string, MemorySink::File>>;
 
 /// "target path" lines of DIR/.stackc-manifest.
 class Manifest {
