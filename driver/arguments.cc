@@ -1,5 +1,7 @@
 #include "driver/arguments.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace stackc {
@@ -46,6 +48,34 @@ bool ReadCommonFlag(ArgumentReader& reader, const CommonFlags& flags) {
     return false;
   }
   return true;
+}
+
+TargetSelection SelectTargets(const std::vector<std::string>& targets) {
+  std::vector<const BackendEntry*> chosen;
+  TargetSelection selection;
+  for (const std::string& target : targets.empty() ? std::vector<std::string>{"all"} : targets) {
+    if (target == "all") {
+      for (const BackendEntry& entry : Backends()) {
+        if (entry.create) chosen.push_back(&entry);
+      }
+      continue;
+    }
+    const BackendEntry* entry = FindBackend(target);
+    if (!entry) {
+      std::vector<std::string> names{"all"};
+      for (const BackendEntry& e : Backends()) names.push_back(std::string(e.name));
+      throw UsageError{fmt::format("unknown target '{}'; the targets are {}", target, fmt::join(names, ", "))};
+    }
+    if (!entry->create) {
+      if (selection.unavailable.empty()) selection.unavailable = target;
+      continue;
+    }
+    chosen.push_back(entry);
+  }
+  for (const BackendEntry& entry : Backends()) {
+    if (std::find(chosen.begin(), chosen.end(), &entry) != chosen.end()) selection.backends.push_back(&entry);
+  }
+  return selection;
 }
 
 }  // namespace stackc

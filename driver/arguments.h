@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "backends/backend.h"
+
 namespace stackc {
 
 /// A bad command line; the command prints it with its usage and exits 2.
@@ -48,5 +50,15 @@ struct CommonFlags {
 /// Reads --profile, --set, --color or --diagnostics-format when the current
 /// argument is one of them; false otherwise.
 bool ReadCommonFlag(ArgumentReader& reader, const CommonFlags& flags);
+
+/// The backends that -t values name ("all" is every available one), in the
+/// order of the backend table. Throws UsageError for an unknown name; a
+/// known target without a backend yet is returned in `unavailable` for the
+/// caller to report as it reports errors.
+struct TargetSelection {
+  std::vector<const BackendEntry*> backends;
+  std::string unavailable;
+};
+TargetSelection SelectTargets(const std::vector<std::string>& targets);
 
 }  // namespace stackc

@@ -524,32 +524,11 @@ TargetFiles ReadDirectory(const fs::path& directory, const TargetFiles& generate
 }
 
 std::vector<const BackendEntry*> SelectBackends(const DiffOptions& options) {
-  std::vector<const BackendEntry*> backends;
-  std::vector<std::string> targets = options.targets.empty() ? std::vector<std::string>{"all"} : options.targets;
-  for (const std::string& target : targets) {
-    if (target == "all") {
-      for (const BackendEntry& entry : Backends()) {
-        if (entry.create && std::find(backends.begin(), backends.end(), &entry) == backends.end()) {
-          backends.push_back(&entry);
-        }
-      }
-      continue;
-    }
-    const BackendEntry* entry = FindBackend(target);
-    if (!entry) {
-      std::vector<std::string> names{"all"};
-      for (const BackendEntry& e : Backends()) names.push_back(std::string(e.name));
-      throw UsageError{fmt::format("unknown target '{}'; the targets are {}", target, fmt::join(names, ", "))};
-    }
-    if (!entry->create) throw UsageError{fmt::format("the {} target is not available yet", target)};
-    if (std::find(backends.begin(), backends.end(), entry) == backends.end()) backends.push_back(entry);
+  TargetSelection selection = SelectTargets(options.targets);
+  if (!selection.unavailable.empty()) {
+    throw UsageError{fmt::format("the {} target is not available yet", selection.unavailable)};
   }
-  // Backends() order, whatever the order of -t.
-  std::vector<const BackendEntry*> ordered;
-  for (const BackendEntry& entry : Backends()) {
-    if (std::find(backends.begin(), backends.end(), &entry) != backends.end()) ordered.push_back(&entry);
-  }
-  return ordered;
+  return selection.backends;
 }
 
 }  // namespace

@@ -188,31 +188,17 @@ std::string AvailableTargets() {
 }
 
 int RunBuild(const Options& options, Terminal& terminal) {
-  std::vector<const BackendEntry*> backends;
-  std::vector<std::string> targets = options.targets.empty() ? std::vector<std::string>{"all"} : options.targets;
+  TargetSelection selection = SelectTargets(options.targets);
   Compilation compilation;
-  for (const std::string& target : targets) {
-    if (target == "all") {
-      for (const BackendEntry& entry : Backends()) {
-        if (entry.create) backends.push_back(&entry);
-      }
-      continue;
-    }
-    const BackendEntry* entry = FindBackend(target);
-    if (!entry) {
-      std::vector<std::string> names{"all"};
-      for (const BackendEntry& e : Backends()) names.push_back(std::string(e.name));
-      throw UsageError{fmt::format("unknown target '{}'; the targets are {}", target, fmt::join(names, ", "))};
-    }
-    if (!entry->create) {
-      compilation.diags().Report(DiagKind::TargetNotAvailable, {},
-                                 fmt::format("the {} target is not available yet in stackc {}", target, kVersion))
-          .Note({}, fmt::format("available targets: {}", AvailableTargets()));
-      PrintDiagnostics(compilation, options, terminal);
-      return kExitUsage;
-    }
-    if (std::find(backends.begin(), backends.end(), entry) == backends.end()) backends.push_back(entry);
+  if (!selection.unavailable.empty()) {
+    compilation.diags().Report(DiagKind::TargetNotAvailable, {},
+                               fmt::format("the {} target is not available yet in stackc {}", selection.unavailable,
+                                           kVersion))
+        .Note({}, fmt::format("available targets: {}", AvailableTargets()));
+    PrintDiagnostics(compilation, options, terminal);
+    return kExitUsage;
   }
+  const std::vector<const BackendEntry*>& backends = selection.backends;
 
   DiskFileReader reader;
   const ir::Stack* stack = nullptr;
@@ -360,10 +346,7 @@ int RunCheck(const Options& options, Terminal& terminal) {
     }
     // What the targets cannot express is part of the check, so every
     // available backend runs too, into a sink that is thrown away.
-    std::vector<const BackendEntry*> backends;
-    for (const BackendEntry& entry : Backends()) {
-      if (entry.create) backends.push_back(&entry);
-    }
+    std::vector<const BackendEntry*> backends = SelectTargets({"all"}).backends;
     for (const std::string& profile : profiles) {
       if (!compilation.StackFor(profile, options.sets)) continue;
       compilation.EmitAll(backends, profile, options.sets, fs::path(options.stack).filename().string());
