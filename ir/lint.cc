@@ -39,10 +39,10 @@ void LiteralPasswords(const Component& c, DiagnosticEngine& diags) {
 }
 
 void MutableImageTag(const Component& c, DiagnosticEngine& diags) {
-  // A task `from` an app shares the app's image; the app reports it.
-  if (c.kind == ComponentKind::Task && c.Find("from")) return;
+  // An image copied from another component (a task's `from`, NAME.image)
+  // is reported where it is written.
   const Value* image = c.Find("image");
-  if (!image || image->kind != Value::Kind::Text || !image->origin.valid()) return;
+  if (!image || image->derived || image->kind != Value::Kind::Text || !image->origin.valid()) return;
   std::string text = image->LiteralText();
   size_t slash = text.rfind('/');
   size_t colon = text.rfind(':');

@@ -43,11 +43,4 @@ std::string_view SourceManager::LineText(FileId file, uint32_t offset) const {
   return line;
 }
 
-uint32_t SourceManager::LineStart(FileId file, uint32_t line) const {
-  const File& f = files_.at(file);
-  if (line == 0) return 0;
-  if (line > f.line_starts.size()) return static_cast<uint32_t>(f.text.size());
-  return f.line_starts[line - 1];
-}
-
 }  // namespace stackc

@@ -39,15 +39,12 @@ class SourceManager {
   const std::string& name(FileId file) const { return files_.at(file).name; }
   const std::string& text(FileId file) const { return files_.at(file).text; }
   bool on_disk(FileId file) const { return files_.at(file).on_disk; }
-  size_t file_count() const { return files_.size(); }
 
   LineColumn Position(FileId file, uint32_t offset) const;
   /// The text of the line that holds `offset`, without its newline.
   std::string_view LineText(FileId file, uint32_t offset) const;
   /// Offset of the first byte of the line that holds `offset`.
   uint32_t LineStartOf(FileId file, uint32_t offset) const;
-  /// Offset of the first byte of 1-based `line` (clamped to the file).
-  uint32_t LineStart(FileId file, uint32_t line) const;
 
  private:
   struct File {
