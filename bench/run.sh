@@ -5,9 +5,10 @@
 # peak memory. Prints a table; the figures are the minimum over the runs,
 # which is the least disturbed by other work on the machine.
 #
-# usage: bench/run.sh [-r RUNS] [-s SIZES] [-B BUILD_DIR] [--no-stages]
+# usage: bench/run.sh [-r RUNS] [-s SIZES] [-t TARGETS] [-B BUILD_DIR] [--no-stages]
 #   -r RUNS     whole-process runs per stack (default 10)
 #   -s SIZES    component counts, comma-separated (default 10,100,1000,5000)
+#   -t TARGETS  the -t value of the timed builds (default all)
 #   -B DIR      build directory (default build-bench)
 #   --no-stages skip the Google Benchmark per-stage run
 set -euo pipefail
@@ -17,13 +18,15 @@ runs=10
 sizes=10,100,1000,5000
 build="$root/build-bench"
 stages=1
+targets=all
 while (($#)); do
     case "$1" in
         -r) runs="$2"; shift 2 ;;
         -s) sizes="$2"; shift 2 ;;
+        -t) targets="$2"; shift 2 ;;
         -B) build="$2"; shift 2 ;;
         --no-stages) stages=0; shift ;;
-        *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+        *) sed -n '2,14p' "$0" >&2; exit 2 ;;
     esac
 done
 IFS=, read -r -a ns <<<"$sizes"
@@ -58,27 +61,27 @@ measure() {
     local stack="$1" out="$work/out-$(basename "$1" .stack)"
     local best="" peak t
     rm -rf "$out"
-    "${cmd[@]}" "$stack" -t all -o "$out" >/dev/null
+    "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null
     # /usr/bin/time counts in hundredths of a second: it gives the peak
     # memory, and bash's clock the time.
-    /usr/bin/time -f '%M' -o "$work/mem" "${cmd[@]}" "$stack" -t all -o "$out" >/dev/null
+    /usr/bin/time -f '%M' -o "$work/mem" "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null
     peak=$(tail -n 1 "$work/mem")
     for ((i = 0; i < runs; i++)); do
         local start=$EPOCHREALTIME
-        "${cmd[@]}" "$stack" -t all -o "$out" >/dev/null
+        "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null
         t=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", (e - s) * 1000 }')
         [[ -z "$best" ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }' && best=$t
     done
     if command -v hyperfine >/dev/null 2>&1; then
         hyperfine -N -w 2 -r "$runs" --export-json "$work/h.json" \
-            "${cmd[*]} $stack -t all -o $out" >/dev/null 2>&1
+            "${cmd[*]} $stack -t $targets -o $out" >/dev/null 2>&1
         best=$(python3 -c 'import json,sys; print("%.1f" % (min(json.load(open(sys.argv[1]))["results"][0]["times"]) * 1000))' "$work/h.json")
     fi
     echo "$best $peak"
 }
 
 echo
-echo "== whole process: stackc build -t all -o DIR (min of $runs runs) =="
+echo "== whole process: stackc build -t $targets -o DIR (min of $runs runs) =="
 printf '%-22s %10s %12s %16s %12s\n' stack components "time (ms)" "per component" "peak (MiB)"
 row() {
     local name="$1" n="$2" stack="$3" ms kib

@@ -1,5 +1,10 @@
 #include "driver/output.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -45,13 +50,41 @@ std::string Manifest::Render() const {
   return text;
 }
 
+// A rebuild compares every file it would write with the one on disk, so
+// this is on the path of every build: one open, one fstat and a read of
+// exactly the expected size, without iostreams; a file of another size is
+// stale without being read.
 FileState CompareWithDisk(const fs::path& path, const MemorySink::File& file) {
-  std::optional<std::string> existing = ReadWholeFile(path);
-  if (!existing) return FileState::Missing;
-  if (*existing != file.contents) return FileState::Stale;
-  std::error_code ec;
-  if ((fs::status(path, ec).permissions() & fs::perms::all) != PermissionsFor(file.mode)) return FileState::Stale;
-  return FileState::Current;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FileState::Missing;
+  struct stat info {};
+  FileState state = FileState::Current;
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    state = FileState::Missing;
+  } else if (static_cast<size_t>(info.st_size) != file.contents.size() ||
+             fs::perms(info.st_mode & 0777) != PermissionsFor(file.mode)) {
+    state = FileState::Stale;
+  } else {
+    std::string existing(file.contents.size() + 1, '\0');
+    size_t got = 0;
+    // One byte more than expected, to see a file that grew meanwhile.
+    while (got < existing.size()) {
+      ssize_t n = ::read(fd, existing.data() + got, existing.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        state = FileState::Missing;
+        break;
+      }
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+    }
+    if (state == FileState::Current &&
+        (got != file.contents.size() || existing.compare(0, got, file.contents) != 0)) {
+      state = FileState::Stale;
+    }
+  }
+  ::close(fd);
+  return state;
 }
 
 bool WriteAtomically(const fs::path& path, const std::string& contents, FileMode mode, std::string& error) {

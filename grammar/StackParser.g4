@@ -12,6 +12,7 @@ decl        : stackDecl
             | templateDecl
             | componentDecl
             | profileDecl
+            | settingsDecl
             ;
 
 stackDecl     : STACK name=declName;
@@ -20,6 +21,10 @@ paramDecl     : PARAM name=declName (COLON typeName=IDENT)? (EQ value)?;
 templateDecl  : TEMPLATE name=declName COLON base=baseName body;
 componentDecl : kind=componentKind name=declName (COLON base=baseName)? body;
 profileDecl   : PROFILE name=declName LBRACE profileEntry* RBRACE;
+// Stack-level settings of one target, such as `ecs { cluster = "x" }`. The
+// name is an identifier rather than a keyword so that a target can gain
+// settings without reserving a word; sema checks it against the schema.
+settingsDecl  : name=IDENT body;
 
 // Keywords are accepted here only to say clearly that they cannot be names.
 declName      : IDENT | STACK | IMPORT | PARAM | APP | DATABASE | TASK | BALANCER

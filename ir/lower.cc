@@ -52,6 +52,7 @@ class Lowerer {
     stack->name = checked_.name;
     stack->profile = options_.profile;
     stack->params = params_;
+    stack->settings = Settings();
     AddEdges(*stack);
     if (diags_.error_count() != errors_before) return nullptr;
     if (!ReportCycle(*stack)) return nullptr;
@@ -266,11 +267,44 @@ class Lowerer {
   }
 
   void AddDefaults(Component& c) {
-    for (const PropertySchema& p : SchemaOf(c.kind).properties) {
-      if (c.properties.count(std::string(p.name))) continue;
+    const KindSchema& schema = SchemaOf(c.kind);
+    auto add = [&](const PropertySchema& p, std::string key) {
+      if (c.properties.count(key)) return;
       Value v = DefaultValue(p);
-      if (!v.is_none()) c.properties[std::string(p.name)] = std::move(v);
+      if (!v.is_none()) c.properties[std::move(key)] = std::move(v);
+    };
+    for (const PropertySchema& p : schema.properties) add(p, std::string(p.name));
+    for (const BlockSchema& block : schema.blocks) {
+      for (const PropertySchema& p : block.properties) add(p, fmt::format("{}.{}", block.name, p.name));
     }
+  }
+
+  // ---- Stack-level target settings ------------------------------------------
+
+  // Every setting of every target, whether or not the stack has its block:
+  // the profile, else the block, else the schema default. A param or
+  // component named like the target owns profile paths that start with its
+  // name (sema reports the clash), so its overrides are not settings.
+  std::map<std::string, Value> Settings() {
+    std::map<std::string, Value> settings;
+    for (const BlockSchema& target : AllStackSettings()) {
+      std::string name(target.name);
+      bool hidden = checked_.params.count(name) || checked_.FindComponent(name);
+      for (const PropertySchema& p : target.properties) {
+        std::string key = fmt::format("{}.{}", target.name, p.name);
+        const Expr* source = nullptr;
+        if (auto it = checked_.settings.find(key); it != checked_.settings.end()) source = it->second;
+        if (auto o = overrides_.find(key); o != overrides_.end() && !hidden) source = o->second;
+        bool outer_duration_context = duration_context_;
+        duration_context_ = p.type == ValueType::Duration;
+        Value value = source ? Evaluate(*source, nullptr, nullptr) : DefaultValue(p);
+        duration_context_ = outer_duration_context;
+        value = AsType(std::move(value), p.type);
+        CheckFormat(value, p, target.name);
+        if (!value.is_none()) settings[key] = std::move(value);
+      }
+    }
+    return settings;
   }
 
   // A task `from` an app runs the app's image with the app's environment.
@@ -304,6 +338,22 @@ class Lowerer {
     for (const Reference& r : refs) {
       if (r.component != to) target.push_back(r);
     }
+  }
+
+  // Sema checks the format of plain strings; this catches values that only
+  // params made whole (`region = "eu-${zone}-1"`, `--set`).
+  void CheckFormat(const Value& value, const PropertySchema& p, std::string_view target) {
+    if (p.format == TextFormat::Any) return;
+    auto check = [&](const Value& v) {
+      if (v.kind != Value::Kind::Text || !v.IsLiteralText()) return;
+      std::string text = v.LiteralText();
+      std::string_view problem = FormatProblem(p.format, text);
+      if (problem.empty()) return;
+      diags_.Report(DiagKind::InvalidValue, v.origin.valid() ? v.origin : value.origin,
+                    fmt::format("'{}' of the {} settings must be {}, found \"{}\"", p.name, target, problem, text));
+    };
+    check(value);
+    for (const Value& item : value.items) check(item);
   }
 
   // ---- Expressions --------------------------------------------------------

@@ -12,6 +12,11 @@ const Value* Component::Find(std::string_view property) const {
   return it == properties.end() ? nullptr : &it->second;
 }
 
+const Value* Stack::FindSetting(std::string_view key) const {
+  auto it = settings.find(std::string(key));
+  return it == settings.end() ? nullptr : &it->second;
+}
+
 std::string Component::Text(std::string_view property) const {
   const Value* value = Find(property);
   return value ? value->LiteralText() : "";

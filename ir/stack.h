@@ -54,6 +54,11 @@ class Stack {
   std::string name;
   std::string profile;  // "" for none
   std::map<std::string, Value> params;
+  /// Stack-level target settings from top-level blocks such as `ecs { ... }`,
+  /// resolved for the profile (defaults from the schema included), keyed
+  /// "ecs.cluster".
+  std::map<std::string, Value> settings;
+  const Value* FindSetting(std::string_view key) const;
 
   /// Components are sorted by name and never change after construction.
   explicit Stack(std::vector<Component> components);

@@ -1,6 +1,7 @@
 // The YAML manifests of a Plan: one file per component, every object built
-// with yaml-cpp in a fixed key order (apiVersion, kind, metadata, spec, then
-// the order kubectl prints), documents separated by "---".
+// with the emitter of backends/common/yaml in a fixed key order (apiVersion,
+// kind, metadata, spec, then the order kubectl prints), documents separated
+// by "---".
 #include <fmt/format.h>
 
 #include "backends/common/yaml.h"
@@ -16,8 +17,7 @@ class ManifestWriter {
   explicit ManifestWriter(const Plan& plan) : plan_(plan) {}
 
   std::string File(const Workload& w) {
-    YAML::Emitter out;
-    out.SetIndent(2);
+    yaml::Emitter out;
     if (!w.claim.empty()) Claim(out, w);
     if (w.service) ServiceObject(out, *w.service);
     if (w.is_job) {
@@ -25,14 +25,13 @@ class ManifestWriter {
     } else {
       DeploymentObject(out, w);
     }
-    return Comment() + out.c_str() + "\n";
+    return Comment() + out.str() + "\n";
   }
 
   std::string File(const BalancerService& b) {
-    YAML::Emitter out;
-    out.SetIndent(2);
+    yaml::Emitter out;
     ServiceObject(out, b.service);
-    return Comment() + out.c_str() + "\n";
+    return Comment() + out.str() + "\n";
   }
 
  private:
@@ -44,212 +43,212 @@ class ManifestWriter {
         plan_.source_name, profile));
   }
 
-  void Labels(YAML::Emitter& out, const std::string& tier) {
-    out << YAML::BeginMap;
-    out << YAML::Key << "app" << YAML::Value;
+  void Labels(yaml::Emitter& out, const std::string& tier) {
+    out << yaml::BeginMap;
+    out << yaml::Key << "app" << yaml::Value;
     String(out, plan_.stack);
-    out << YAML::Key << "tier" << YAML::Value;
+    out << yaml::Key << "tier" << yaml::Value;
     String(out, tier);
-    out << YAML::EndMap;
+    out << yaml::EndMap;
   }
 
-  void Labels(YAML::Emitter& out, const Workload& w) { Labels(out, w.tier); }
+  void Labels(yaml::Emitter& out, const Workload& w) { Labels(out, w.tier); }
 
-  void Header(YAML::Emitter& out, std::string_view api_version, std::string_view kind, const std::string& name,
+  void Header(yaml::Emitter& out, std::string_view api_version, std::string_view kind, const std::string& name,
               const std::string& tier) {
-    out << YAML::BeginDoc << YAML::BeginMap;
-    out << YAML::Key << "apiVersion" << YAML::Value << std::string(api_version);
-    out << YAML::Key << "kind" << YAML::Value << std::string(kind);
-    out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value;
+    out << yaml::BeginDoc << yaml::BeginMap;
+    out << yaml::Key << "apiVersion" << yaml::Value << std::string(api_version);
+    out << yaml::Key << "kind" << yaml::Value << std::string(kind);
+    out << yaml::Key << "metadata" << yaml::Value << yaml::BeginMap;
+    out << yaml::Key << "name" << yaml::Value;
     String(out, name);
-    out << YAML::Key << "labels" << YAML::Value;
+    out << yaml::Key << "labels" << yaml::Value;
     Labels(out, tier);
-    out << YAML::EndMap;
+    out << yaml::EndMap;
   }
 
-  void Claim(YAML::Emitter& out, const Workload& w) {
+  void Claim(yaml::Emitter& out, const Workload& w) {
     Header(out, "v1", "PersistentVolumeClaim", w.claim, w.tier);
-    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "accessModes" << YAML::Value << YAML::BeginSeq << "ReadWriteOnce" << YAML::EndSeq;
-    out << YAML::Key << "resources" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "requests" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "storage" << YAML::Value;
+    out << yaml::Key << "spec" << yaml::Value << yaml::BeginMap;
+    out << yaml::Key << "accessModes" << yaml::Value << yaml::BeginSeq << "ReadWriteOnce" << yaml::EndSeq;
+    out << yaml::Key << "resources" << yaml::Value << yaml::BeginMap;
+    out << yaml::Key << "requests" << yaml::Value << yaml::BeginMap;
+    out << yaml::Key << "storage" << yaml::Value;
     String(out, w.claim_storage);
-    out << YAML::EndMap << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+    out << yaml::EndMap << yaml::EndMap << yaml::EndMap << yaml::EndMap;
   }
 
-  void ServiceObject(YAML::Emitter& out, const Service& s) {
+  void ServiceObject(yaml::Emitter& out, const Service& s) {
     Header(out, "v1", "Service", s.name, s.tier);
-    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out << yaml::Key << "spec" << yaml::Value << yaml::BeginMap;
     if (s.headless) {
-      out << YAML::Key << "clusterIP" << YAML::Value << "None";
+      out << yaml::Key << "clusterIP" << yaml::Value << "None";
     } else {
-      out << YAML::Key << "type" << YAML::Value << s.type;
+      out << yaml::Key << "type" << yaml::Value << s.type;
     }
-    out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq;
+    out << yaml::Key << "ports" << yaml::Value << yaml::BeginSeq;
     for (const ServicePort& p : s.ports) {
-      out << YAML::BeginMap;
-      out << YAML::Key << "name" << YAML::Value;
+      out << yaml::BeginMap;
+      out << yaml::Key << "name" << yaml::Value;
       String(out, p.name);
-      out << YAML::Key << "port" << YAML::Value << p.port;
-      out << YAML::Key << "targetPort" << YAML::Value;
+      out << yaml::Key << "port" << yaml::Value << p.port;
+      out << yaml::Key << "targetPort" << yaml::Value;
       if (p.target_name.empty()) {
         out << p.target_number;
       } else {
         String(out, p.target_name);
       }
-      if (p.node_port) out << YAML::Key << "nodePort" << YAML::Value << *p.node_port;
-      out << YAML::EndMap;
+      if (p.node_port) out << yaml::Key << "nodePort" << yaml::Value << *p.node_port;
+      out << yaml::EndMap;
     }
-    out << YAML::EndSeq;
-    out << YAML::Key << "selector" << YAML::Value;
+    out << yaml::EndSeq;
+    out << yaml::Key << "selector" << yaml::Value;
     Labels(out, s.selector_tier);
-    out << YAML::EndMap << YAML::EndMap;
+    out << yaml::EndMap << yaml::EndMap;
   }
 
-  void DeploymentObject(YAML::Emitter& out, const Workload& w) {
+  void DeploymentObject(yaml::Emitter& out, const Workload& w) {
     Header(out, "apps/v1", "Deployment", w.component->name, w.tier);
-    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "replicas" << YAML::Value << w.replicas;
-    out << YAML::Key << "selector" << YAML::Value << YAML::BeginMap << YAML::Key << "matchLabels" << YAML::Value;
+    out << yaml::Key << "spec" << yaml::Value << yaml::BeginMap;
+    out << yaml::Key << "replicas" << yaml::Value << w.replicas;
+    out << yaml::Key << "selector" << yaml::Value << yaml::BeginMap << yaml::Key << "matchLabels" << yaml::Value;
     Labels(out, w);
-    out << YAML::EndMap;
-    out << YAML::Key << "strategy" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value
-        << w.strategy << YAML::EndMap;
+    out << yaml::EndMap;
+    out << yaml::Key << "strategy" << yaml::Value << yaml::BeginMap << yaml::Key << "type" << yaml::Value
+        << w.strategy << yaml::EndMap;
     Template(out, w);
-    out << YAML::EndMap << YAML::EndMap;
+    out << yaml::EndMap << yaml::EndMap;
   }
 
-  void JobObject(YAML::Emitter& out, const Workload& w) {
+  void JobObject(yaml::Emitter& out, const Workload& w) {
     Header(out, "batch/v1", "Job", w.component->name, w.tier);
-    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "backoffLimit" << YAML::Value << w.backoff_limit;
+    out << yaml::Key << "spec" << yaml::Value << yaml::BeginMap;
+    out << yaml::Key << "backoffLimit" << yaml::Value << w.backoff_limit;
     Template(out, w);
-    out << YAML::EndMap << YAML::EndMap;
+    out << yaml::EndMap << yaml::EndMap;
   }
 
-  void Template(YAML::Emitter& out, const Workload& w) {
-    out << YAML::Key << "template" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "labels" << YAML::Value;
+  void Template(yaml::Emitter& out, const Workload& w) {
+    out << yaml::Key << "template" << yaml::Value << yaml::BeginMap;
+    out << yaml::Key << "metadata" << yaml::Value << yaml::BeginMap << yaml::Key << "labels" << yaml::Value;
     Labels(out, w);
-    out << YAML::EndMap;
-    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    if (w.is_job) out << YAML::Key << "restartPolicy" << YAML::Value << "Never";
+    out << yaml::EndMap;
+    out << yaml::Key << "spec" << yaml::Value << yaml::BeginMap;
+    if (w.is_job) out << yaml::Key << "restartPolicy" << yaml::Value << "Never";
     if (!w.init_containers.empty()) {
-      out << YAML::Key << "initContainers" << YAML::Value << YAML::BeginSeq;
+      out << yaml::Key << "initContainers" << yaml::Value << yaml::BeginSeq;
       for (const Container& c : w.init_containers) ContainerSpec(out, c);
-      out << YAML::EndSeq;
+      out << yaml::EndSeq;
     }
-    out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq;
+    out << yaml::Key << "containers" << yaml::Value << yaml::BeginSeq;
     ContainerSpec(out, w.container);
-    out << YAML::EndSeq;
+    out << yaml::EndSeq;
     if (!w.claim.empty()) {
-      out << YAML::Key << "volumes" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
-      out << YAML::Key << "name" << YAML::Value;
+      out << yaml::Key << "volumes" << yaml::Value << yaml::BeginSeq << yaml::BeginMap;
+      out << yaml::Key << "name" << yaml::Value;
       String(out, w.claim);
-      out << YAML::Key << "persistentVolumeClaim" << YAML::Value << YAML::BeginMap;
-      out << YAML::Key << "claimName" << YAML::Value;
+      out << yaml::Key << "persistentVolumeClaim" << yaml::Value << yaml::BeginMap;
+      out << yaml::Key << "claimName" << yaml::Value;
       String(out, w.claim);
-      out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
+      out << yaml::EndMap << yaml::EndMap << yaml::EndSeq;
     }
-    out << YAML::EndMap << YAML::EndMap;
+    out << yaml::EndMap << yaml::EndMap;
   }
 
-  static void Words(YAML::Emitter& out, const std::vector<std::string>& words) {
-    out << YAML::Flow << YAML::BeginSeq;
+  static void Words(yaml::Emitter& out, const std::vector<std::string>& words) {
+    out << yaml::Flow << yaml::BeginSeq;
     for (const std::string& word : words) String(out, word);
-    out << YAML::EndSeq;
+    out << yaml::EndSeq;
   }
 
-  void ContainerSpec(YAML::Emitter& out, const Container& c) {
-    out << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value;
+  void ContainerSpec(yaml::Emitter& out, const Container& c) {
+    out << yaml::BeginMap;
+    out << yaml::Key << "name" << yaml::Value;
     String(out, c.name);
-    out << YAML::Key << "image" << YAML::Value;
+    out << yaml::Key << "image" << yaml::Value;
     String(out, c.image);
-    if (!c.pull_policy.empty()) out << YAML::Key << "imagePullPolicy" << YAML::Value << c.pull_policy;
+    if (!c.pull_policy.empty()) out << yaml::Key << "imagePullPolicy" << yaml::Value << c.pull_policy;
     if (!c.command.empty()) {
-      out << YAML::Key << "command" << YAML::Value;
+      out << yaml::Key << "command" << yaml::Value;
       Words(out, c.command);
     }
     if (!c.args.empty()) {
-      out << YAML::Key << "args" << YAML::Value;
+      out << yaml::Key << "args" << yaml::Value;
       Words(out, c.args);
     }
     if (!c.env.empty()) {
-      out << YAML::Key << "env" << YAML::Value << YAML::BeginSeq;
+      out << yaml::Key << "env" << yaml::Value << yaml::BeginSeq;
       for (const EnvVar& e : c.env) {
-        out << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+        out << yaml::BeginMap << yaml::Key << "name" << yaml::Value;
         String(out, e.name);
         if (e.secret_object.empty()) {
-          out << YAML::Key << "value" << YAML::Value;
+          out << yaml::Key << "value" << yaml::Value;
           String(out, e.value);
         } else {
-          out << YAML::Key << "valueFrom" << YAML::Value << YAML::BeginMap;
-          out << YAML::Key << "secretKeyRef" << YAML::Value << YAML::BeginMap;
-          out << YAML::Key << "name" << YAML::Value;
+          out << yaml::Key << "valueFrom" << yaml::Value << yaml::BeginMap;
+          out << yaml::Key << "secretKeyRef" << yaml::Value << yaml::BeginMap;
+          out << yaml::Key << "name" << yaml::Value;
           String(out, e.secret_object);
-          out << YAML::Key << "key" << YAML::Value << "value";
-          out << YAML::EndMap << YAML::EndMap;
+          out << yaml::Key << "key" << yaml::Value << "value";
+          out << yaml::EndMap << yaml::EndMap;
         }
-        out << YAML::EndMap;
+        out << yaml::EndMap;
       }
-      out << YAML::EndSeq;
+      out << yaml::EndSeq;
     }
     if (c.port) {
-      out << YAML::Key << "ports" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
-      out << YAML::Key << "name" << YAML::Value;
+      out << yaml::Key << "ports" << yaml::Value << yaml::BeginSeq << yaml::BeginMap;
+      out << yaml::Key << "name" << yaml::Value;
       String(out, c.port->name);
-      out << YAML::Key << "containerPort" << YAML::Value << c.port->number;
-      out << YAML::EndMap << YAML::EndSeq;
+      out << yaml::Key << "containerPort" << yaml::Value << c.port->number;
+      out << yaml::EndMap << yaml::EndSeq;
     }
     if (c.readiness) Readiness(out, *c.readiness);
     if (!c.cpu.empty() || !c.memory.empty()) {
-      out << YAML::Key << "resources" << YAML::Value << YAML::BeginMap;
+      out << yaml::Key << "resources" << yaml::Value << yaml::BeginMap;
       for (std::string_view which : {"requests", "limits"}) {
-        out << YAML::Key << std::string(which) << YAML::Value << YAML::BeginMap;
+        out << yaml::Key << std::string(which) << yaml::Value << yaml::BeginMap;
         if (!c.cpu.empty()) {
-          out << YAML::Key << "cpu" << YAML::Value;
+          out << yaml::Key << "cpu" << yaml::Value;
           String(out, c.cpu);
         }
         if (!c.memory.empty()) {
-          out << YAML::Key << "memory" << YAML::Value;
+          out << yaml::Key << "memory" << yaml::Value;
           String(out, c.memory);
         }
-        out << YAML::EndMap;
+        out << yaml::EndMap;
       }
-      out << YAML::EndMap;
+      out << yaml::EndMap;
     }
     if (!c.mount_volume.empty()) {
-      out << YAML::Key << "volumeMounts" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
-      out << YAML::Key << "name" << YAML::Value;
+      out << yaml::Key << "volumeMounts" << yaml::Value << yaml::BeginSeq << yaml::BeginMap;
+      out << yaml::Key << "name" << yaml::Value;
       String(out, c.mount_volume);
-      out << YAML::Key << "mountPath" << YAML::Value;
+      out << yaml::Key << "mountPath" << yaml::Value;
       String(out, c.mount_path);
-      out << YAML::EndMap << YAML::EndSeq;
+      out << yaml::EndMap << yaml::EndSeq;
     }
-    out << YAML::EndMap;
+    out << yaml::EndMap;
   }
 
-  static void Readiness(YAML::Emitter& out, const Probe& p) {
-    out << YAML::Key << "readinessProbe" << YAML::Value << YAML::BeginMap;
+  static void Readiness(yaml::Emitter& out, const Probe& p) {
+    out << yaml::Key << "readinessProbe" << yaml::Value << yaml::BeginMap;
     if (!p.exec.empty()) {
-      out << YAML::Key << "exec" << YAML::Value << YAML::BeginMap << YAML::Key << "command" << YAML::Value;
+      out << yaml::Key << "exec" << yaml::Value << yaml::BeginMap << yaml::Key << "command" << yaml::Value;
       Words(out, p.exec);
-      out << YAML::EndMap;
+      out << yaml::EndMap;
     } else {
-      out << YAML::Key << "httpGet" << YAML::Value << YAML::BeginMap;
-      out << YAML::Key << "path" << YAML::Value;
+      out << yaml::Key << "httpGet" << yaml::Value << yaml::BeginMap;
+      out << yaml::Key << "path" << yaml::Value;
       String(out, p.http_path);
-      out << YAML::Key << "port" << YAML::Value;
+      out << yaml::Key << "port" << yaml::Value;
       String(out, p.port_name);
-      out << YAML::EndMap;
+      out << yaml::EndMap;
     }
-    out << YAML::Key << "periodSeconds" << YAML::Value << p.period_seconds;
-    out << YAML::Key << "timeoutSeconds" << YAML::Value << p.timeout_seconds;
-    out << YAML::Key << "failureThreshold" << YAML::Value << p.failure_threshold;
-    out << YAML::EndMap;
+    out << yaml::Key << "periodSeconds" << yaml::Value << p.period_seconds;
+    out << yaml::Key << "timeoutSeconds" << yaml::Value << p.timeout_seconds;
+    out << yaml::Key << "failureThreshold" << yaml::Value << p.failure_threshold;
+    out << yaml::EndMap;
   }
 
   const Plan& plan_;

@@ -10,34 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "backends/common/shell.h"
 #include "backends/common/yaml.h"
 #include "backends/kubernetes/plan.h"
 
 namespace stackc::kubernetes {
 namespace {
 
-/// A shell word that stands for exactly `text`.
-std::string Quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// Inside "...": only $, `, " and \ are special.
-std::string EscapeDoubleQuoted(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '$' || c == '`' || c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
+using shell::EscapeDoubleQuoted;
+using shell::Quote;
 
 // A build context as a shell word: relative ones start at $stack_dir.
 std::string Context(std::string context) {

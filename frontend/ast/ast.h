@@ -117,6 +117,14 @@ struct ProfileDecl {
   SourceRange range;
 };
 
+/// Stack-level settings of one target: `ecs { cluster = "x" }`. The body
+/// is a component body; sema allows only properties in it.
+struct SettingsDecl {
+  Ident name;
+  Block body;
+  SourceRange range;
+};
+
 struct Module {
   FileId file = kNoFile;
   std::vector<StackDecl> stacks;
@@ -125,6 +133,7 @@ struct Module {
   std::vector<TemplateDecl> templates;
   std::vector<ComponentDecl> components;
   std::vector<ProfileDecl> profiles;
+  std::vector<SettingsDecl> settings;
 };
 
 }  // namespace stackc::ast

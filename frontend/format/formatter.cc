@@ -6,6 +6,7 @@
 #include "StackLexer.h"
 #include "StackParser.h"
 #include "antlr4-runtime.h"
+#include "frontend/parse/lexer.h"
 #include "frontend/parse/parser.h"
 
 namespace stackc {
@@ -339,6 +340,12 @@ class Formatter {
         }
         Block(Index(pf->LBRACE()), entries, Index(pf->RBRACE()));
       };
+    } else if (auto* sd = decl->settingsDecl()) {
+      item.emit = [this, sd](size_t) {
+        Emit(sd->name);
+        Space();
+        Body(sd->body());
+      };
     }
     return item;
   }
@@ -501,8 +508,7 @@ std::vector<std::pair<size_t, std::string>> Significant(antlr4::CommonTokenStrea
 }
 
 struct Parsed {
-  explicit Parsed(const std::string& text) : input(text), lexer(&input), stream(&lexer), parser(&stream) {
-    lexer.removeErrorListeners();
+  explicit Parsed(const std::string& text) : lexer(text), stream(&lexer), parser(&stream) {
     parser.removeErrorListeners();
     stream.fill();
     for (size_t i = 0; i < stream.size(); ++i) {
@@ -516,8 +522,7 @@ struct Parsed {
   }
   bool ok() { return !lexical_error && parser.getNumberOfSyntaxErrors() == 0; }
 
-  antlr4::ANTLRInputStream input;
-  StackLexer lexer;
+  StackTokenSource lexer;  // the text outlives it
   antlr4::CommonTokenStream stream;
   StackParser parser;
   StackParser::FileContext* tree = nullptr;

@@ -7,6 +7,7 @@
 #include "StackLexer.h"
 #include "StackParser.h"
 #include "antlr4-runtime.h"
+#include "frontend/parse/lexer.h"
 
 namespace stackc {
 namespace {
@@ -74,6 +75,10 @@ std::string DescribeToken(const antlr4::Token* token) {
   return fmt::format("'{}'", token->getText());
 }
 
+constexpr std::string_view kDeclaration =
+    "a declaration (stack, import, param, app, database, task, balancer, template, profile or a target block "
+    "such as ecs)";
+
 // Token sets the grammar expects often enough to deserve one word.
 std::string DescribeExpected(const antlr4::misc::IntervalSet& expected) {
   std::vector<size_t> types;
@@ -82,7 +87,7 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected) {
   }
   auto has = [&](size_t t) { return std::find(types.begin(), types.end(), t) != types.end(); };
   if (has(StackLexer::STACK) && has(StackLexer::APP) && has(StackLexer::PROFILE)) {
-    return "a declaration (stack, import, param, app, database, task, balancer, template or profile)";
+    return std::string(kDeclaration);
   }
   if (has(StackLexer::STRING) && has(StackLexer::INT) && has(StackLexer::LBRACK)) return "a value";
   if (has(StackLexer::IDENT) && has(StackLexer::RBRACE) && types.size() == 2) return "a property or '}'";
@@ -139,6 +144,16 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
     }
     std::string message =
         fmt::format("expected {}, found {}", DescribeExpected(expected), DescribeToken(offending));
+    // A name at the top level starts a target block, so a misspelled keyword
+    // (`ap web { }`) fails only at the next token; say what the name may be.
+    antlr4::ParserRuleContext* rule = parser->getContext();
+    if (rule && dynamic_cast<StackParser::BodyContext*>(rule)) rule = dynamic_cast<antlr4::ParserRuleContext*>(rule->parent);
+    if (auto* settings = dynamic_cast<StackParser::SettingsDeclContext*>(rule);
+        settings && settings->name && settings->name == VisibleBefore(parser, offending, 1) &&
+        offending->getType() != StackLexer::LBRACE) {
+      ReportAfterTopLevelName(settings->name, offending);
+      return;
+    }
     // ANTLR reports what the whole rule could have taken; right after a
     // property's name only '=' or '{' can follow, which is clearer to say.
     antlr4::Token* previous = VisibleBefore(parser, offending, 1);
@@ -183,6 +198,25 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
   }
 
  private:
+  void ReportAfterTopLevelName(const antlr4::Token* name, const antlr4::Token* offending) {
+    SourceRange range{file_, offsets_.Byte(name->getStartIndex()), offsets_.Byte(name->getStopIndex() + 1)};
+    std::string keyword = ClosestMatch(name->getText(), {"stack", "import", "param", "app", "database", "task",
+                                                         "balancer", "template", "profile"});
+    if (!keyword.empty()) {
+      diags_.Report(DiagKind::SyntaxError, range, fmt::format("expected {}, found '{}'", kDeclaration, name->getText()))
+          .Note({}, fmt::format("did you mean '{}'?", keyword))
+          .Fix(range, keyword);
+      return;
+    }
+    uint32_t begin = offsets_.Byte(offending->getStartIndex());
+    uint32_t end = offending->getType() == antlr4::Token::EOF ? range.end : offsets_.Byte(offending->getStopIndex() + 1);
+    if (offending->getType() == antlr4::Token::EOF) begin = range.end;
+    diags_.Report(DiagKind::SyntaxError, {file_, begin, end},
+                  fmt::format("expected '{{' after '{}', found {}", name->getText(), DescribeToken(offending)))
+        .Note(range, fmt::format("a name at the top level starts a target block, such as 'ecs {{ cluster = \"...\" }}'; "
+                                 "other declarations start with a keyword"));
+  }
+
   FileId file_;
   const OffsetMap& offsets_;
   DiagnosticEngine& diags_;
@@ -227,6 +261,9 @@ class AstBuilder {
           profile.overrides.push_back({Path(o->path()), Value(o->value()), Range(o)});
         }
         module.profiles.push_back(std::move(profile));
+      } else if (auto* st = decl->settingsDecl()) {
+        if (!st->name || !st->body()) continue;
+        module.settings.push_back({Ident(st->name), Body(st->body()), Range(st)});
       }
     }
     return module;
@@ -450,9 +487,7 @@ class AstBuilder {
 ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEngine& diags) {
   const std::string& text = sources.text(file);
   OffsetMap offsets(text);
-  antlr4::ANTLRInputStream input(text);
-  StackLexer lexer(&input);
-  lexer.removeErrorListeners();
+  StackTokenSource lexer(text);
 
   // Lexing first lets us report bad characters and unterminated strings
   // once, in our words, and hand the parser only tokens it can use.
@@ -486,8 +521,8 @@ ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEng
     tokens.push_back(std::move(token));
   }
   auto eof = std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF, "<EOF>");
-  eof->setStartIndex(input.size());
-  eof->setStopIndex(input.size() - 1);
+  eof->setStartIndex(lexer.size());
+  eof->setStopIndex(lexer.size() - 1);
   eof->setLine(0);
   tokens.push_back(std::move(eof));
 

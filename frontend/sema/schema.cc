@@ -1,5 +1,6 @@
 #include "frontend/sema/schema.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -43,7 +44,13 @@ std::vector<KindSchema> BuildSchemas() {
        {"kubernetes", "settings only the Kubernetes target uses",
         {{"image_pull_policy", ValueType::String,
           "when the kubelet pulls the image; default \"Always\" for images the stack builds", {}, false,
-          kAnyComponent, {"Always", "IfNotPresent", "Never"}}}}},
+          kAnyComponent, {"Always", "IfNotPresent", "Never"}}}},
+       {"ecs", "settings only the ECS target uses",
+        {{"cpu_units", ValueType::Int,
+          "CPU units of the container (1024 per core), instead of those derived from `cpu`", {}, false,
+          kAnyComponent, {}, 2, 262144},
+         {"memory_mib", ValueType::Int, "memory limit of the container in MiB, instead of the one derived from `memory`",
+          {}, false, kAnyComponent, {}, 6, 1048576}}}},
       {
           {"host", ValueType::String, "host name other components reach the app at", true, true},
           {"port", ValueType::Int, "the app's port"},
@@ -71,7 +78,12 @@ std::vector<KindSchema> BuildSchemas() {
           {"password", ValueType::String, "password of that user; write secret(\"name\"), never a literal", {}, true},
           {"storage", ValueType::Quantity, "size of the persistent volume for the data; without it data is lost on restart"},
       }),
-      {},
+      {{"ecs", "settings only the ECS target uses (the database becomes an RDS instance)",
+        {{"instance_class", ValueType::String, "RDS instance class", "\"db.t3.micro\""},
+         {"engine_version", ValueType::String, "RDS engine version, e.g. \"9.5\"; unset: RDS's default for the engine"},
+         {"multi_az", ValueType::Bool, "keep a standby copy in a second availability zone", "false"},
+         {"publicly_accessible", ValueType::Bool,
+          "give the instance an address reachable from outside its VPC (lint when true)", "false"}}}},
       {
           {"host", ValueType::String, "host name of the database server", true, true},
           {"port", ValueType::Int, "port of the database server"},
@@ -121,7 +133,57 @@ std::vector<KindSchema> BuildSchemas() {
   return schemas;
 }
 
+std::vector<BlockSchema> BuildStackSettings() {
+  std::vector<BlockSchema> settings;
+  settings.push_back(BlockSchema{
+      "ecs",
+      "settings of the ECS deployment as a whole",
+      {
+          {.name = "cluster", .type = ValueType::String, .doc = "ECS cluster name; unset: the stack's name",
+           .format = TextFormat::EcsName},
+          {"launch_type", ValueType::String,
+           "\"fargate\": Fargate tasks behind an application load balancer (awsvpc networking); \"ec2\": tasks on "
+           "the cluster's EC2 instances behind a classic ELB, with host ports (bridge networking)",
+           "\"fargate\"", false, kAnyComponent, {"fargate", "ec2"}},
+          {"instances", ValueType::Int, "EC2: number of container instances in the cluster", "1", false,
+           kAnyComponent, {}, 1, 1000},
+          {"instance_type", ValueType::String, "EC2: instance type of the container instances", "\"t3.medium\""},
+          {"key_pair", ValueType::String, "EC2: name of the key pair to log in to the instances with ssh"},
+          {.name = "ssh_from", .type = ValueType::String,
+           .doc = "EC2: CIDR block to open port 22 to, e.g. \"203.0.113.7/32\"; unset: ssh stays closed",
+           .format = TextFormat::Cidr},
+          {.name = "region", .type = ValueType::String,
+           .doc = "AWS region the scripts deploy to (they export AWS_DEFAULT_REGION); unset: the AWS CLI's "
+                  "configured region",
+           .format = TextFormat::AwsRegion},
+          {.name = "vpc", .type = ValueType::String, .doc = "VPC id; unset: the account's default VPC",
+           .format = TextFormat::VpcId},
+          {.name = "subnets", .type = ValueType::StringList, .doc = "subnet ids; unset: the subnets of the VPC",
+           .format = TextFormat::SubnetId},
+          {.name = "security_group", .type = ValueType::String,
+           .doc = "security group id; unset: the VPC's \"default\" group", .format = TextFormat::SecurityGroupId},
+          {.name = "execution_role", .type = ValueType::String,
+           .doc = "name of the task execution role, created when missing",
+           .default_value = "\"ecsTaskExecutionRole\"", .format = TextFormat::IamName},
+          {"assign_public_ip", ValueType::Bool,
+           "Fargate: give tasks a public IP address, needed to pull public images from public subnets", "true"},
+      }});
+  return settings;
+}
+
 }  // namespace
+
+const std::vector<BlockSchema>& AllStackSettings() {
+  static const std::vector<BlockSchema> settings = BuildStackSettings();
+  return settings;
+}
+
+const BlockSchema* FindStackSettings(std::string_view target) {
+  for (const BlockSchema& block : AllStackSettings()) {
+    if (block.name == target) return &block;
+  }
+  return nullptr;
+}
 
 std::string_view TypeName(ValueType type) {
   switch (type) {
@@ -243,6 +305,111 @@ std::optional<int64_t> ParseDuration(std::string_view text) {
   std::optional<int64_t> factor = DurationFactor(unit);
   if (!number || !factor) return std::nullopt;
   return static_cast<int64_t>(std::llround(*number * static_cast<double>(*factor)));
+}
+
+namespace {
+
+bool AllOf(std::string_view text, std::string_view extra) {
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && extra.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+bool IsLowerHex(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
+std::optional<int> SmallNumber(std::string_view text, int max) {
+  if (text.empty() || text.size() > 3 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value > max) return std::nullopt;
+  return value;
+}
+
+bool IsIpv4(std::string_view text) {
+  for (int part = 0; part < 4; ++part) {
+    size_t dot = part < 3 ? text.find('.') : text.size();
+    if (dot == std::string_view::npos || !SmallNumber(text.substr(0, dot), 255)) return false;
+    text = part < 3 ? text.substr(dot + 1) : std::string_view();
+  }
+  return true;
+}
+
+// Hex groups of 1 to 4 digits separated by ':', with at most one "::".
+bool IsIpv6(std::string_view text) {
+  size_t gap = text.find("::");
+  if (gap != std::string_view::npos && text.find("::", gap + 1) != std::string_view::npos) return false;
+  int groups = 0;
+  auto count = [&](std::string_view side) {
+    if (side.empty()) return true;
+    for (size_t start = 0;;) {
+      size_t colon = side.find(':', start);
+      std::string_view group = side.substr(start, colon == std::string_view::npos ? colon : colon - start);
+      if (group.empty() || group.size() > 4 ||
+          !std::all_of(group.begin(), group.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+        return false;
+      }
+      ++groups;
+      if (colon == std::string_view::npos) return true;
+      start = colon + 1;
+    }
+  };
+  if (gap == std::string_view::npos) return count(text) && groups == 8;
+  return count(text.substr(0, gap)) && count(text.substr(gap + 2)) && groups < 8;
+}
+
+bool IsCidr(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return false;
+  std::string_view address = text.substr(0, slash), prefix = text.substr(slash + 1);
+  if (IsIpv4(address)) return SmallNumber(prefix, 32).has_value();
+  return IsIpv6(address) && SmallNumber(prefix, 128).has_value();
+}
+
+// "eu-west-1", "us-gov-east-1", "ap-southeast-2".
+bool IsAwsRegion(std::string_view text) {
+  size_t last = text.rfind('-');
+  if (last == std::string_view::npos || !SmallNumber(text.substr(last + 1), 99)) return false;
+  std::string_view name = text.substr(0, last);
+  if (name.size() < 4 || name[2] != '-') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; }) &&
+         name.back() != '-' && name.find("--") == std::string_view::npos;
+}
+
+bool IsAwsId(std::string_view text, std::string_view prefix) {
+  return text.starts_with(prefix) && IsLowerHex(text.substr(prefix.size()));
+}
+
+}  // namespace
+
+std::string_view FormatProblem(TextFormat format, std::string_view text) {
+  switch (format) {
+    case TextFormat::Any:
+      return {};
+    case TextFormat::Cidr:
+      return IsCidr(text) ? "" : "a CIDR block such as \"203.0.113.7/32\" or \"2001:db8::/32\"";
+    case TextFormat::EcsName:
+      return !text.empty() && text.size() <= 255 && AllOf(text, "-_")
+                 ? ""
+                 : "1 to 255 letters, digits, '-' and '_'";
+    case TextFormat::IamName:
+      return !text.empty() && text.size() <= 64 && AllOf(text, "+=,.@_-")
+                 ? ""
+                 : "1 to 64 letters, digits and '+=,.@_-'";
+    case TextFormat::AwsRegion:
+      return IsAwsRegion(text) ? "" : "an AWS region such as \"eu-west-1\"";
+    case TextFormat::VpcId:
+      return IsAwsId(text, "vpc-") ? "" : "a VPC id such as \"vpc-0a1b2c3d\"";
+    case TextFormat::SubnetId:
+      return IsAwsId(text, "subnet-") ? "" : "a subnet id such as \"subnet-0a1b2c3d\"";
+    case TextFormat::SecurityGroupId:
+      return IsAwsId(text, "sg-") ? "" : "a security group id such as \"sg-0a1b2c3d\"";
+  }
+  return {};
 }
 
 bool IsDnsLabel(std::string_view name) {

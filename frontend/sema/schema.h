@@ -40,6 +40,15 @@ enum KindMask : uint8_t {
 };
 uint8_t MaskOf(ast::ComponentKind kind);
 
+/// What a string must look like beyond its type: names and ids that a target
+/// passes to a cloud API, where a typo would otherwise fail only at deploy
+/// time.
+enum class TextFormat { Any, Cidr, EcsName, IamName, AwsRegion, VpcId, SubnetId, SecurityGroupId };
+
+/// "" when `text` has `format`, else what it should look like, for messages:
+/// "a CIDR block such as \"203.0.113.7/32\"".
+std::string_view FormatProblem(TextFormat format, std::string_view text);
+
 struct PropertySchema {
   std::string_view name;
   ValueType type;
@@ -50,6 +59,7 @@ struct PropertySchema {
   std::vector<std::string_view> allowed = {};  // for enumerated strings
   int64_t min = INT64_MIN;                // for Int
   int64_t max = INT64_MAX;
+  TextFormat format = TextFormat::Any;    // for String and StringList items
 };
 
 /// A target-only block inside a component, such as `compose { ... }`.
@@ -87,6 +97,13 @@ struct KindSchema {
 const KindSchema& SchemaOf(ast::ComponentKind kind);
 const std::vector<KindSchema>& AllSchemas();
 const PropertySchema* FindProperty(const BlockSchema& block, std::string_view name);
+
+/// Stack-level settings, one table per target that has any: written as a
+/// top-level block named after the target (`ecs { cluster = "x" }`),
+/// overridden in a profile as `ecs.cluster`, and read by the backend as
+/// `stack.FindSetting("ecs.cluster")`.
+const std::vector<BlockSchema>& AllStackSettings();
+const BlockSchema* FindStackSettings(std::string_view target);
 
 /// Parses "10Gi", "250m", "2" into an amount in base units (bytes, cores).
 std::optional<double> ParseQuantity(std::string_view text);

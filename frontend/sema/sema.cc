@@ -81,6 +81,7 @@ class Analyzer {
     for (const ast::TemplateDecl* t : template_order_) CheckTemplate(*t);
     for (auto& [name, component] : result_.components) BuildComponent(component);
     for (auto& [name, component] : result_.components) CheckRequired(component);
+    for (auto& [name, settings] : settings_) CheckSettings(*settings);
     for (auto& [name, profile] : result_.profiles) CheckProfile(*profile);
     return std::move(result_);
   }
@@ -115,6 +116,7 @@ class Analyzer {
       for (const auto& t : main.templates) first = std::min(first, t.range.begin);
       for (const auto& c : main.components) first = std::min(first, c.range.begin);
       for (const auto& p : main.profiles) first = std::min(first, p.range.begin);
+      for (const auto& s : main.settings) first = std::min(first, s.range.begin);
       if (first == UINT32_MAX) first = 0;
       std::string suggestion = ToDnsLabel(std::filesystem::path(loaded_.disk_files.empty() ? "stack" : loaded_.disk_files.front()).stem().string());
       diags_.Report(DiagKind::MissingStackDeclaration, {main.file, first, first},
@@ -156,6 +158,14 @@ class Analyzer {
         if (!inserted) {
           diags_.Report(DiagKind::DuplicateName, p.name.range,
                         fmt::format("profile '{}' is already declared", p.name.name))
+              .Note(it->second->name.range, "previous declaration is here");
+        }
+      }
+      for (const ast::SettingsDecl& s : module.settings) {
+        auto [it, inserted] = settings_.emplace(s.name.name, &s);
+        if (!inserted) {
+          diags_.Report(DiagKind::DuplicateName, s.name.range,
+                        fmt::format("the {} settings are already declared", s.name.name))
               .Note(it->second->name.range, "previous declaration is here");
         }
       }
@@ -489,6 +499,57 @@ class Analyzer {
     }
   }
 
+  // ---- Stack-level target settings -----------------------------------------
+
+  void CheckSettings(const ast::SettingsDecl& decl) {
+    const BlockSchema* schema = FindStackSettings(decl.name.name);
+    if (!schema) {
+      ReportUnknownSettings(decl.name);
+      return;
+    }
+    std::string where = fmt::format("the {} settings", schema->name);
+    std::map<std::string, SourceRange> seen;
+    for (const ast::Member& member : decl.body.members) {
+      if (!FirstSetting(seen, member.name, where)) continue;
+      if (member.block) {
+        diags_.Report(DiagKind::UnknownBlock, member.name.range,
+                      fmt::format("unknown block '{}' in {}", member.name.name, where))
+            .Note({}, fmt::format("{} hold properties only; blocks go into components", where));
+        continue;
+      }
+      const PropertySchema* property = FindProperty(*schema, member.name.name);
+      if (!property) {
+        ReportUnknownProperty(member.name, PropertyNames(schema->properties), where, false);
+        continue;
+      }
+      CheckSetting(*member.value, *property, where);
+      result_.settings[std::string(schema->name) + "." + member.name.name] = member.value.get();
+    }
+  }
+
+  // Settings describe the deployment as a whole, so they are known before
+  // any component is: they may use params, but not components.
+  void CheckSetting(const Expr& value, const PropertySchema& property, const std::string& where) {
+    settings_context_ = where;
+    Check(value, ExpectationFor(property, where), nullptr);
+    settings_context_.clear();
+  }
+
+  void ReportUnknownSettings(const ast::Ident& name) {
+    std::vector<std::string> names;
+    for (const BlockSchema& b : AllStackSettings()) names.push_back(std::string(b.name));
+    Diagnostic& d = diags_.Report(DiagKind::UnknownBlock, name.range,
+                                  fmt::format("unknown target block '{}' at the top level of the stack", name.name));
+    std::string suggestion = ClosestMatch(name.name, names);
+    if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(name.range, suggestion);
+    bool component_block = false;
+    for (const KindSchema& kind : AllSchemas()) component_block = component_block || kind.FindBlock(name.name);
+    if (component_block) {
+      d.Note({}, fmt::format("'{}' settings go into a component: app NAME {{ {} {{ ... }} }}", name.name, name.name));
+    }
+    d.Note({}, fmt::format("the targets with stack-level settings are: {}", fmt::join(names, ", ")));
+  }
+
   // ---- Profiles -----------------------------------------------------------
 
   void CheckProfile(const ast::ProfileDecl& profile) {
@@ -501,8 +562,9 @@ class Analyzer {
       const ast::Ident& head = o.path.front();
       if (auto param = result_.params.find(head.name); param != result_.params.end()) {
         if (o.path.size() != 1) {
-          diags_.Report(DiagKind::UnknownProfilePath, range,
-                        fmt::format("'{}' is a param; a profile sets it as '{} = ...'", head.name, head.name));
+          Diagnostic& d = diags_.Report(DiagKind::UnknownProfilePath, range,
+                                        fmt::format("'{}' is a param; a profile sets it as '{} = ...'", head.name, head.name));
+          NoteHiddenSettings(d, o.path, fmt::format("param '{}'", head.name));
           continue;
         }
         Check(*o.value, {param->second.type, fmt::format("param '{}'", head.name)}, nullptr);
@@ -510,11 +572,16 @@ class Analyzer {
       }
       const CheckedComponent* component = result_.FindComponent(head.name);
       if (!component) {
+        if (const BlockSchema* settings = FindStackSettings(head.name)) {
+          CheckSettingOverride(profile, o, *settings, range);
+          continue;
+        }
         std::vector<std::string> names;
         for (const auto& [name, p] : result_.params) names.push_back(name);
         for (const auto& [name, c] : result_.components) names.push_back(name);
+        for (const BlockSchema& b : AllStackSettings()) names.push_back(std::string(b.name));
         Diagnostic& d = diags_.Report(DiagKind::UnknownProfilePath, head.range,
-                                      fmt::format("profile '{}' sets '{}', which is neither a param nor a component",
+                                      fmt::format("profile '{}' sets '{}', which is neither a param, a component nor a target's settings",
                                                   profile.name.name, path));
         std::string suggestion = ClosestMatch(head.name, names);
         if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(head.range, suggestion);
@@ -543,11 +610,50 @@ class Analyzer {
                                              path, owner));
         std::string suggestion = o.path.size() >= 2 ? ClosestMatch(last.name, names) : "";
         if (!suggestion.empty()) d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(last.range, suggestion);
+        NoteHiddenSettings(d, o.path, owner);
         continue;
       }
       ComponentKind kind = component->kind;
       Check(*o.value, ExpectationFor(*property, owner), &kind);
     }
+  }
+
+  // `ecs.launch_type = "ec2"`: a setting of a target, when no param or
+  // component is called like the target.
+  void CheckSettingOverride(const ast::ProfileDecl& profile, const ast::Override& o, const BlockSchema& settings,
+                            SourceRange range) {
+    std::string where = fmt::format("the {} settings", settings.name);
+    const ast::Ident& head = o.path.front();
+    const PropertySchema* property = o.path.size() == 2 ? FindProperty(settings, o.path[1].name) : nullptr;
+    if (property) {
+      CheckSetting(*o.value, *property, where);
+      return;
+    }
+    if (o.path.size() != 2) {
+      diags_.Report(DiagKind::UnknownProfilePath, range,
+                    fmt::format("'{}' names {}; name one of them, e.g. '{}.{}'", head.name, where, head.name,
+                                settings.properties.front().name));
+      return;
+    }
+    const ast::Ident& last = o.path[1];
+    Diagnostic& d = diags_.Report(DiagKind::UnknownProfilePath, last.range,
+                                  fmt::format("profile '{}' sets '{}.{}', but {} have no such setting",
+                                              profile.name.name, head.name, last.name, where));
+    std::string suggestion = ClosestMatch(last.name, PropertyNames(settings.properties));
+    if (!suggestion.empty()) {
+      d.Note({}, fmt::format("did you mean '{}'?", suggestion)).Fix(last.range, suggestion);
+    } else {
+      d.Note({}, fmt::format("the settings are: {}", fmt::join(PropertyNames(settings.properties), ", ")));
+    }
+  }
+
+  // A param or component named like a target hides that target's settings
+  // from profiles: say so when the path would have named a setting.
+  static void NoteHiddenSettings(Diagnostic& d, const std::vector<ast::Ident>& path, const std::string& owner) {
+    const BlockSchema* settings = FindStackSettings(path.front().name);
+    if (!settings || path.size() != 2 || !FindProperty(*settings, path[1].name)) return;
+    d.Note({}, fmt::format("{} hides the {} settings in profiles; rename it to override '{}.{}'", owner,
+                           settings->name, settings->name, path[1].name));
   }
 
   // ---- Expressions --------------------------------------------------------
@@ -592,6 +698,13 @@ class Analyzer {
       return RefType{param->second.type, false, 0};
     }
     if (const CheckedComponent* component = result_.FindComponent(head.name)) {
+      if (!settings_context_.empty()) {
+        diags_.Report(DiagKind::TypeMismatch, whole,
+                      fmt::format("{} cannot use {} '{}'; they may use params only", settings_context_,
+                                  ast::KindName(component->kind), component->name))
+            .Note(component->decl->name.range, fmt::format("'{}' is declared here", component->name));
+        return std::nullopt;
+      }
       if (path.size() == 1) return RefType{ValueType::Ref, false, MaskOf(component->kind)};
       const KindSchema& schema = SchemaOf(component->kind);
       const AttributeSchema* attribute = path.size() == 2 ? schema.FindAttribute(path[1].name) : nullptr;
@@ -680,6 +793,15 @@ class Analyzer {
               d.Note({}, fmt::format("did you mean \"{}\"?", suggestion)).Fix(e.range, fmt::format("\"{}\"", suggestion));
             }
             d.Note({}, fmt::format("allowed values: \"{}\"", fmt::join(allowed, "\", \"")));
+          }
+        }
+        // An interpolated value is known only per profile; the IR checks it.
+        if (e.IsPlainString()) {
+          std::string value = e.PlainString();
+          std::string_view problem = FormatProblem(want.format, value);
+          if (!problem.empty()) {
+            diags_.Report(DiagKind::InvalidValue, e.range,
+                          fmt::format("{} must be {}, found \"{}\"", want.what, problem, value));
           }
         }
         return;
@@ -828,6 +950,8 @@ class Analyzer {
   std::set<std::string> reported_template_cycles_;  // components whose template chain failed
   std::map<std::string, const ast::TemplateDecl*> templates_;
   std::vector<const ast::TemplateDecl*> template_order_;
+  std::map<std::string, const ast::SettingsDecl*> settings_;  // by target, first declaration
+  std::string settings_context_;  // "the ecs settings" while checking one; empty elsewhere
 };
 
 }  // namespace
@@ -844,6 +968,7 @@ Expectation ExpectationFor(const PropertySchema& property, std::string_view owne
   e.allowed = property.allowed;
   e.min = property.min;
   e.max = property.max;
+  e.format = property.format;
   return e;
 }
 

@@ -37,6 +37,10 @@ struct CheckedStack {
   std::map<std::string, CheckedParam> params;
   std::map<std::string, CheckedComponent> components;
   std::map<std::string, const ast::ProfileDecl*> profiles;
+  /// Stack-level target settings ("ecs.cluster") to the expression that sets
+  /// them in a settings block. Profiles and schema defaults come on top in
+  /// the IR.
+  std::map<std::string, const ast::Expr*> settings;
 
   const CheckedComponent* FindComponent(std::string_view name) const;
 };
@@ -56,6 +60,7 @@ struct Expectation {
   std::vector<std::string_view> allowed;
   int64_t min = INT64_MIN;
   int64_t max = INT64_MAX;
+  TextFormat format = TextFormat::Any;
 };
 Expectation ExpectationFor(const PropertySchema& property, std::string_view owner);
 

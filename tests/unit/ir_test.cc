@@ -315,6 +315,133 @@ TEST(Lower, SchemaDefaultsAndUnits) {
   EXPECT_EQ(web->Int("health"), std::nullopt);
 }
 
+// ---- Stack-level target settings ------------------------------------------------
+
+TEST(Lower, TargetSettingsDefaultsWithoutABlock) {
+  auto c = Check("stack s\napp web { image = \"x\" }\n");
+  ASSERT_EQ(c->Rendered(), "");
+  auto stack = c->Lower();
+  ASSERT_NE(stack, nullptr);
+  ASSERT_NE(stack->FindSetting("ecs.launch_type"), nullptr);
+  EXPECT_EQ(stack->FindSetting("ecs.launch_type")->LiteralText(), "fargate");
+  EXPECT_EQ(stack->FindSetting("ecs.instances")->kind, Value::Kind::Int);
+  EXPECT_EQ(stack->FindSetting("ecs.instances")->number, 1);
+  EXPECT_EQ(stack->FindSetting("ecs.instance_type")->LiteralText(), "t3.medium");
+  EXPECT_EQ(stack->FindSetting("ecs.execution_role")->LiteralText(), "ecsTaskExecutionRole");
+  EXPECT_EQ(stack->FindSetting("ecs.assign_public_ip")->kind, Value::Kind::Bool);
+  EXPECT_TRUE(stack->FindSetting("ecs.assign_public_ip")->flag);
+  // No default: absent, so that a backend can tell "unset" apart.
+  EXPECT_EQ(stack->FindSetting("ecs.cluster"), nullptr);
+  EXPECT_EQ(stack->FindSetting("ecs.subnets"), nullptr);
+  EXPECT_EQ(stack->FindSetting("ecs.nope"), nullptr);
+  for (const auto& [key, value] : stack->settings) EXPECT_TRUE(key.starts_with("ecs.")) << key;
+  EXPECT_EQ(stack->settings.size(), 5u);
+}
+
+constexpr char kSettings[] =
+    "stack s\n"
+    "param stage = \"dev\"\n"
+    "param count = 2\n"
+    "param net = \"0b\"\n"
+    "ecs {\n"
+    "  cluster     = \"${stage}-cluster\"\n"
+    "  launch_type = \"ec2\"\n"
+    "  instances   = count\n"
+    "  subnets     = [\"subnet-0a\", \"subnet-${net}\"]\n"
+    "}\n"
+    "app web { image = \"x\" }\n"
+    "profile production {\n"
+    "  stage                = \"prod\"\n"
+    "  ecs.launch_type      = \"fargate\"\n"
+    "  ecs.assign_public_ip = false\n"
+    "  ecs.region           = \"eu-west-${count}\"\n"
+    "}\n";
+
+TEST(Lower, TargetSettingsPrecedenceSetThenProfileThenBlockThenDefault) {
+  auto c = Check(kSettings);
+  ASSERT_EQ(c->Rendered(), "");
+  auto plain = c->Lower();
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(plain->FindSetting("ecs.cluster")->LiteralText(), "dev-cluster");
+  EXPECT_EQ(plain->FindSetting("ecs.launch_type")->LiteralText(), "ec2");
+  EXPECT_EQ(plain->FindSetting("ecs.instances")->number, 2);
+  ASSERT_EQ(plain->FindSetting("ecs.subnets")->kind, Value::Kind::List);
+  ASSERT_EQ(plain->FindSetting("ecs.subnets")->items.size(), 2u);
+  EXPECT_EQ(plain->FindSetting("ecs.subnets")->items[1].LiteralText(), "subnet-0b");
+  EXPECT_TRUE(plain->FindSetting("ecs.assign_public_ip")->flag);
+  EXPECT_EQ(plain->FindSetting("ecs.region"), nullptr);
+  EXPECT_EQ(c->At(plain->FindSetting("ecs.launch_type")->origin), "\"ec2\"");
+
+  auto production = c->Lower("production");
+  ASSERT_NE(production, nullptr);
+  EXPECT_EQ(production->FindSetting("ecs.cluster")->LiteralText(), "prod-cluster");
+  EXPECT_EQ(production->FindSetting("ecs.launch_type")->LiteralText(), "fargate");
+  EXPECT_FALSE(production->FindSetting("ecs.assign_public_ip")->flag);
+  EXPECT_EQ(production->FindSetting("ecs.region")->LiteralText(), "eu-west-2");
+  EXPECT_EQ(production->FindSetting("ecs.instance_type")->LiteralText(), "t3.medium");
+
+  // --set beats the profile and the block, through the params they use.
+  auto set = c->Lower("production", {{"stage", "staging"}, {"count", "3"}});
+  ASSERT_NE(set, nullptr);
+  EXPECT_EQ(set->FindSetting("ecs.cluster")->LiteralText(), "staging-cluster");
+  EXPECT_EQ(set->FindSetting("ecs.instances")->number, 3);
+  EXPECT_EQ(set->FindSetting("ecs.region")->LiteralText(), "eu-west-3");
+}
+
+TEST(Lower, TargetSettingsFormatsOfValuesMadeFromParams) {
+  auto c = Check(
+      "stack s\n"
+      "param zone = \"west\"\n"
+      "param office = \"203.0.113.7/32\"\n"
+      "ecs { region = \"eu-${zone}-1\" ssh_from = office }\n");
+  ASSERT_EQ(c->Rendered(), "");
+  ASSERT_NE(c->Lower(), nullptr);
+  EXPECT_EQ(c->Rendered(), "");
+  auto bad = c->Lower("", {{"zone", "West"}, {"office", "203.0.113.7"}});
+  EXPECT_EQ(bad, nullptr);
+  std::vector<Diagnostic> d = c->Sorted();
+  ASSERT_EQ(testing::Codes(d), Strings({"E0214", "E0214"})) << c->Rendered();
+  EXPECT_EQ(d[0].message, "'region' of the ecs settings must be an AWS region such as \"eu-west-1\", found \"eu-West-1\"");
+  EXPECT_EQ(c->At(d[0].range), "\"eu-${zone}-1\"");
+  EXPECT_EQ(c->At(d[1].range), "office");
+}
+
+TEST(Lower, TargetSettingsHiddenByAComponentComeFromTheBlock) {
+  auto c = Check(
+      "stack s\n"
+      "app ecs { image = \"x\" }\n"
+      "ecs { launch_type = \"ec2\" }\n"
+      "profile p { ecs.replicas = 2 }\n");
+  ASSERT_EQ(c->Rendered(), "");
+  auto stack = c->Lower("p");
+  ASSERT_NE(stack, nullptr);
+  EXPECT_EQ(stack->Find("ecs")->Int("replicas"), 2);
+  EXPECT_EQ(stack->FindSetting("ecs.launch_type")->LiteralText(), "ec2");
+  EXPECT_EQ(stack->FindSetting("ecs.replicas"), nullptr);
+}
+
+TEST(Lower, ComponentEcsBlocksGetTheirDefaults) {
+  auto c = Check(
+      "stack s\n"
+      "database db { image = \"x\" port = 1 ecs { multi_az = true } }\n"
+      "app web { image = \"x\" ecs { cpu_units = 256 } }\n"
+      "profile production { db.ecs.instance_class = \"db.m5.large\" }\n");
+  ASSERT_EQ(c->Rendered(), "");
+  auto plain = c->Lower();
+  ASSERT_NE(plain, nullptr);
+  const ir::Component* db = plain->Find("db");
+  EXPECT_EQ(db->Text("ecs.instance_class"), "db.t3.micro");
+  EXPECT_TRUE(db->Bool("ecs.multi_az"));
+  EXPECT_EQ(db->Find("ecs.publicly_accessible")->kind, Value::Kind::Bool);
+  EXPECT_FALSE(db->Bool("ecs.publicly_accessible"));
+  EXPECT_EQ(db->Find("ecs.engine_version"), nullptr);
+  EXPECT_EQ(plain->Find("web")->Int("ecs.cpu_units"), 256);
+  EXPECT_EQ(plain->Find("web")->Find("ecs.memory_mib"), nullptr);
+  auto production = c->Lower("production");
+  ASSERT_NE(production, nullptr);
+  EXPECT_EQ(production->Find("db")->Text("ecs.instance_class"), "db.m5.large");
+}
+
 TEST(Lower, ValuesThatCannotBeComputed) {
   auto c = Check("stack s\ndatabase db { image = \"x\" port = 1 env = { U = self.user } }\n");
   ASSERT_EQ(c->Rendered(), "");

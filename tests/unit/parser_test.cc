@@ -536,20 +536,75 @@ TEST(Parser, UnexpectedCharactersAreSkipped) {
 }
 
 TEST(Parser, DeclarationErrorsSayWhatWasExpected) {
-  auto p = Parse("stack s\nweb { }\n");
+  auto p = Parse("stack s\n= 3\n");
   ASSERT_FALSE(p->Codes().empty());
   Diagnostic d = p->Sorted()[0];
   EXPECT_EQ(d.code(), "E0101");
   EXPECT_EQ(d.message,
-            "expected a declaration (stack, import, param, app, database, task, balancer, template or profile), "
-            "found 'web'");
-  EXPECT_EQ(p->At(d.range), "web");
+            "expected a declaration (stack, import, param, app, database, task, balancer, template, profile or a "
+            "target block such as ecs), found '='");
+  EXPECT_EQ(p->At(d.range), "=");
+
+  // A name at the top level starts a target block, so a misspelled keyword
+  // is reported at the name, with the keyword it is closest to.
+  auto typo = Parse("stack s\nap web { image = \"x\" }\n");
+  ASSERT_EQ(typo->Codes(), std::vector<std::string>{"E0101"}) << typo->Rendered();
+  Diagnostic t = typo->Sorted()[0];
+  EXPECT_EQ(t.message,
+            "expected a declaration (stack, import, param, app, database, task, balancer, template, profile or a "
+            "target block such as ecs), found 'ap'");
+  EXPECT_EQ(typo->At(t.range), "ap");
+  ASSERT_EQ(t.notes.size(), 1u);
+  EXPECT_EQ(t.notes[0].message, "did you mean 'app'?");
+
+  auto property = Parse("stack s\nreplicas = 3\n");
+  ASSERT_EQ(property->Codes(), std::vector<std::string>{"E0101"}) << property->Rendered();
+  Diagnostic q = property->Sorted()[0];
+  EXPECT_EQ(q.message, "expected '{' after 'replicas', found '='");
+  EXPECT_EQ(property->At(q.range), "=");
+  ASSERT_EQ(q.notes.size(), 1u);
+  EXPECT_EQ(property->At(q.notes[0].range), "replicas");
 
   auto keyword = Parse("stack s\napp profile { image = \"x\" }\n");
   ASSERT_EQ(keyword->Codes(), std::vector<std::string>{"E0101"}) << keyword->Rendered();
   Diagnostic k = keyword->Sorted()[0];
   EXPECT_EQ(k.message, "'profile' is a keyword and cannot be used as a name");
   EXPECT_EQ(keyword->At(k.range), "profile");
+}
+
+TEST(Parser, TargetSettingsBlocks) {
+  auto p = Parse(
+      "stack s\n"
+      "ecs { cluster = \"c-${tag}\" instances = 2 subnets = [\"a\", \"b\"] }\n"
+      "compose {}\n");
+  ASSERT_EQ(p->Rendered(), "");
+  ASSERT_EQ(p->module.settings.size(), 2u);
+  const ast::SettingsDecl& ecs = p->module.settings[0];
+  EXPECT_EQ(ecs.name.name, "ecs");
+  EXPECT_EQ(p->At(ecs.name.range), "ecs");
+  EXPECT_EQ(p->At(ecs.range), p->text().substr(8, p->text().find('\n', 8) - 8));
+  ASSERT_EQ(ecs.body.members.size(), 3u);
+  EXPECT_EQ(ecs.body.members[0].name.name, "cluster");
+  ASSERT_NE(ecs.body.members[0].value, nullptr);
+  EXPECT_EQ(ecs.body.members[0].value->parts.size(), 2u);
+  EXPECT_EQ(ecs.body.members[1].value->int_value, 2);
+  EXPECT_EQ(ecs.body.members[2].value->items.size(), 2u);
+  EXPECT_EQ(p->At(ecs.body.range).front(), '{');
+  // Which names are targets, and that no blocks nest, is for sema to say.
+  EXPECT_EQ(p->module.settings[1].name.name, "compose");
+  EXPECT_TRUE(p->module.settings[1].body.members.empty());
+  EXPECT_TRUE(p->module.components.empty());
+
+  auto nested = Parse("ecs { inner { x = 1 } }\n");
+  ASSERT_EQ(nested->Rendered(), "");
+  ASSERT_EQ(nested->module.settings.size(), 1u);
+  ASSERT_NE(nested->module.settings[0].body.members.at(0).block, nullptr);
+
+  // A profile path that starts with a target's name is an ordinary path.
+  auto profile = Parse("profile production { ecs.launch_type = \"ec2\" }\n");
+  ASSERT_EQ(profile->Rendered(), "");
+  ASSERT_EQ(profile->module.profiles.at(0).overrides.size(), 1u);
+  EXPECT_EQ(profile->module.profiles[0].overrides[0].path.size(), 2u);
 }
 
 TEST(Parser, ValueAfterASyntaxErrorKeepsItsOwnText) {

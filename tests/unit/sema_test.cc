@@ -134,6 +134,83 @@ TEST(Schema, AttributesAndBlocks) {
   EXPECT_EQ(SchemaOf(ComponentKind::Balancer).FindProperty("route")->ref_kinds, kApps);
 }
 
+TEST(Schema, TargetSettingsAreDocumentedAndTheirDefaultsParse) {
+  ASSERT_FALSE(AllStackSettings().empty());
+  for (const BlockSchema& target : AllStackSettings()) {
+    SCOPED_TRACE(std::string(target.name));
+    EXPECT_EQ(FindStackSettings(target.name), &target);
+    EXPECT_FALSE(target.doc.empty());
+    std::set<std::string_view> names;
+    for (const PropertySchema& p : target.properties) {
+      EXPECT_TRUE(names.insert(p.name).second) << p.name;
+      EXPECT_FALSE(p.doc.empty()) << p.name;
+      if (p.default_value.empty()) continue;
+      auto parsed = testing::Parse("app a { v = " + std::string(p.default_value) + " }");
+      ASSERT_EQ(parsed->Rendered(), "");
+      const ast::Expr& e = *parsed->module.components.at(0).body.members.at(0).value;
+      if (p.type == ValueType::String) {
+        EXPECT_TRUE(e.IsPlainString()) << p.name;
+        if (!p.allowed.empty()) {
+          EXPECT_NE(std::find(p.allowed.begin(), p.allowed.end(), e.PlainString()), p.allowed.end()) << p.name;
+        }
+      } else if (p.type == ValueType::Int) {
+        EXPECT_EQ(e.kind, ast::ExprKind::Int) << p.name;
+        EXPECT_GE(e.int_value, p.min);
+        EXPECT_LE(e.int_value, p.max);
+      } else {
+        EXPECT_EQ(p.type, ValueType::Bool) << p.name;
+        EXPECT_EQ(e.kind, ast::ExprKind::Bool) << p.name;
+      }
+    }
+  }
+  EXPECT_EQ(FindStackSettings("compose"), nullptr);
+  const BlockSchema& ecs = *FindStackSettings("ecs");
+  EXPECT_EQ(FindProperty(ecs, "launch_type")->default_value, "\"fargate\"");
+  EXPECT_EQ(FindProperty(ecs, "launch_type")->allowed, (std::vector<std::string_view>{"fargate", "ec2"}));
+  EXPECT_EQ(FindProperty(ecs, "instances")->max, 1000);
+  EXPECT_EQ(FindProperty(ecs, "subnets")->type, ValueType::StringList);
+  EXPECT_TRUE(FindProperty(ecs, "cluster")->default_value.empty());
+  // Component-level ECS blocks.
+  const BlockSchema* database = SchemaOf(ComponentKind::Database).FindBlock("ecs");
+  ASSERT_NE(database, nullptr);
+  EXPECT_EQ(FindProperty(*database, "instance_class")->default_value, "\"db.t3.micro\"");
+  EXPECT_EQ(FindProperty(*database, "publicly_accessible")->type, ValueType::Bool);
+  const BlockSchema* app = SchemaOf(ComponentKind::App).FindBlock("ecs");
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ(FindProperty(*app, "cpu_units")->type, ValueType::Int);
+  EXPECT_TRUE(FindProperty(*app, "memory_mib")->default_value.empty());
+}
+
+TEST(Schema, TextFormats) {
+  for (const char* ok : {"203.0.113.7/32", "0.0.0.0/0", "10.0.0.0/8", "::/0", "2001:db8::/32",
+                         "2001:db8:0:0:0:0:0:1/128", "fe80::1/64"}) {
+    EXPECT_EQ(FormatProblem(TextFormat::Cidr, ok), "") << ok;
+  }
+  for (const char* bad : {"203.0.113.7", "203.0.113/24", "256.0.0.0/8", "10.0.0.0/33", "10.0.0.01/8", "::/129",
+                          "2001:db8:::/32", "1:2:3:4:5:6:7:8:9/64", "office", "", "10.0.0.0/", "g::/16"}) {
+    EXPECT_NE(FormatProblem(TextFormat::Cidr, bad), "") << bad;
+  }
+  EXPECT_EQ(FormatProblem(TextFormat::EcsName, "ecs-cluster"), "");
+  EXPECT_EQ(FormatProblem(TextFormat::EcsName, "shop_prod-2"), "");
+  EXPECT_NE(FormatProblem(TextFormat::EcsName, "ecs cluster"), "");
+  EXPECT_NE(FormatProblem(TextFormat::EcsName, std::string(256, 'a')), "");
+  EXPECT_EQ(FormatProblem(TextFormat::IamName, "ecsTaskExecutionRole"), "");
+  EXPECT_NE(FormatProblem(TextFormat::IamName, "role/with/slashes"), "");
+  for (const char* ok : {"eu-west-1", "us-east-2", "ap-southeast-2", "us-gov-west-1"}) {
+    EXPECT_EQ(FormatProblem(TextFormat::AwsRegion, ok), "") << ok;
+  }
+  for (const char* bad : {"eu-west", "EU-WEST-1", "euwest1", "eu-west-1a", "eu--west-1", "e-west-1"}) {
+    EXPECT_NE(FormatProblem(TextFormat::AwsRegion, bad), "") << bad;
+  }
+  EXPECT_EQ(FormatProblem(TextFormat::VpcId, "vpc-0a1b2c3d"), "");
+  EXPECT_NE(FormatProblem(TextFormat::VpcId, "subnet-0a1b2c3d"), "");
+  EXPECT_EQ(FormatProblem(TextFormat::SubnetId, "subnet-0a1b2c3d4e5f60718"), "");
+  EXPECT_NE(FormatProblem(TextFormat::SubnetId, "subnet-"), "");
+  EXPECT_EQ(FormatProblem(TextFormat::SecurityGroupId, "sg-12ab"), "");
+  EXPECT_NE(FormatProblem(TextFormat::SecurityGroupId, "sg-12AB"), "");
+  EXPECT_EQ(FormatProblem(TextFormat::Any, "anything at all"), "");
+}
+
 TEST(Schema, QuantitiesDurationsAndDnsLabels) {
   EXPECT_EQ(ParseQuantity("10Gi"), 10.0 * 1024 * 1024 * 1024);
   EXPECT_EQ(ParseQuantity("250m"), 0.25);
@@ -301,7 +378,7 @@ TEST(Sema, BlocksAndBlockProperties) {
       "  compse { }\n"
       "}\n"
       "app api { image = \"x\" compose { source_mont = \"/x\" } }\n"
-      "database db { image = \"x\" port = 1 compose { } }\n");
+      "task t { image = \"x\" command = [\"a\"] compose { } }\n");
   std::vector<Diagnostic> d = c->Sorted();
   ASSERT_EQ(c->Codes(), Strings({"E0203", "E0218", "E0203", "E0218"})) << c->Rendered();
   EXPECT_EQ(d[0].message, "unknown property 'compose' in app 'web'");
@@ -312,8 +389,8 @@ TEST(Sema, BlocksAndBlockProperties) {
   EXPECT_EQ(d[1].fixits.at(0).replacement, "compose");
   EXPECT_EQ(d[2].message, "unknown property 'source_mont' in the compose block of app 'api'");
   EXPECT_EQ(d[2].fixits.at(0).replacement, "source_mount");
-  EXPECT_EQ(d[3].message, "unknown block 'compose' in database 'db'");
-  EXPECT_EQ(d[3].notes.at(0).message, "a database has no target blocks");
+  EXPECT_EQ(d[3].message, "unknown block 'compose' in task 't'");
+  EXPECT_EQ(d[3].notes.at(0).message, "a task has no target blocks");
 
   // A property and a block of one name are one setting.
   auto twice = Check("stack s\napp web {\n  image = \"x\"\n  compose = \"y\"\n  compose { }\n}\n");
@@ -326,6 +403,174 @@ TEST(Sema, BlocksAndBlockProperties) {
   const auto& properties = keyed->checked.FindComponent("web")->properties;
   ASSERT_EQ(properties.count("compose.source_mount"), 1u);
   EXPECT_EQ(properties.at("compose.source_mount").at(0)->PlainString(), "/app");
+}
+
+TEST(Sema, ComponentEcsBlocks) {
+  auto c = Check(
+      "stack s\n"
+      "app web { image = \"x\" ecs { cpu_units = 512 memory_mib = 1024 } }\n"
+      "database db { image = \"x\" port = 1\n"
+      "  ecs { instance_class = \"db.t3.small\" engine_version = \"9.5\" multi_az = true publicly_accessible = false }\n"
+      "}\n"
+      "profile production { db.ecs.multi_az = false web.ecs.cpu_units = 1024 }\n");
+  ASSERT_EQ(c->Rendered(), "");
+  EXPECT_EQ(c->checked.FindComponent("web")->properties.count("ecs.cpu_units"), 1u);
+  EXPECT_EQ(c->checked.FindComponent("db")->properties.count("ecs.instance_class"), 1u);
+
+  auto bad = Check(
+      "stack s\n"
+      "app web { image = \"x\" ecs { cpu_units = 1 memory_mib = \"1024\" instance_class = \"db.t3.micro\" } }\n"
+      "database db { image = \"x\" port = 1 ecs { multi_az = \"yes\" } }\n");
+  std::vector<Diagnostic> d = bad->Sorted();
+  ASSERT_EQ(bad->Codes(), Strings({"E0214", "E0204", "E0203", "E0204"})) << bad->Rendered();
+  EXPECT_EQ(d[0].message, "'cpu_units' of the ecs block of app 'web' must be between 2 and 262144, found 1");
+  EXPECT_EQ(d[1].message, "'memory_mib' of the ecs block of app 'web' expects an int, found a string");
+  EXPECT_EQ(d[2].message, "unknown property 'instance_class' in the ecs block of app 'web'");
+  EXPECT_EQ(d[3].message, "'multi_az' of the ecs block of database 'db' expects a bool, found a string");
+}
+
+TEST(Sema, TargetSettings) {
+  auto c = Check(
+      "stack s\n"
+      "param stage = \"prod\"\n"
+      "param count = 2\n"
+      "ecs {\n"
+      "  cluster     = \"${stage}-cluster\"\n"
+      "  launch_type = \"ec2\"\n"
+      "  instances   = count\n"
+      "  subnets     = [\"subnet-1\", \"subnet-${stage}\"]\n"
+      "}\n"
+      "app web { image = \"x\" }\n"
+      "profile production { ecs.launch_type = \"fargate\" ecs.assign_public_ip = false }\n");
+  ASSERT_EQ(c->Rendered(), "");
+  ASSERT_EQ(c->checked.settings.size(), 4u);
+  EXPECT_EQ(c->checked.settings.at("ecs.launch_type")->PlainString(), "ec2");
+  EXPECT_EQ(c->checked.settings.count("ecs.assign_public_ip"), 0u);  // a profile's, not the block's
+}
+
+TEST(Sema, TargetSettingsErrors) {
+  auto c = Check(
+      "stack s\n"
+      "app web { image = \"x\" port = 80 }\n"
+      "ecs {\n"
+      "  clustr      = \"c\"\n"
+      "  launch_type = \"EC2\"\n"
+      "  instances   = 0\n"
+      "  subnets     = \"subnet-1\"\n"
+      "  region      = web.host\n"
+      "  vpc         = \"${web.port}\"\n"
+      "  key_pair    = self.port\n"
+      "  instances   = 3\n"
+      "  nested { }\n"
+      "}\n"
+      "ecss { }\n"
+      "compose { }\n"
+      "ecs { }\n");
+  std::vector<Diagnostic> d = c->Sorted();
+  ASSERT_EQ(c->Codes(), Strings({"E0203", "E0214", "E0214", "E0204", "E0204", "E0204", "E0226", "E0212", "E0218",
+                                 "E0218", "E0218", "E0201"}))
+      << c->Rendered();
+  EXPECT_EQ(d[0].message, "unknown property 'clustr' in the ecs settings");
+  EXPECT_EQ(d[0].fixits.at(0).replacement, "cluster");
+  EXPECT_EQ(d[1].message, "\"EC2\" is not allowed for 'launch_type' of the ecs settings");
+  EXPECT_EQ(d[1].notes.at(0).message, "allowed values: \"fargate\", \"ec2\"");
+  EXPECT_EQ(d[2].message, "'instances' of the ecs settings must be between 1 and 1000, found 0");
+  EXPECT_EQ(d[3].message, "'subnets' of the ecs settings expects a list of strings, found a string");
+  EXPECT_EQ(d[4].message, "the ecs settings cannot use app 'web'; they may use params only");
+  EXPECT_EQ(c->At(d[4].range), "web.host");
+  EXPECT_EQ(d[5].message, "the ecs settings cannot use app 'web'; they may use params only");
+  EXPECT_EQ(c->At(d[5].range), "web.port");
+  EXPECT_EQ(d[6].message, "'self' can only be used inside a component or template");
+  EXPECT_EQ(d[7].message, "'instances' is set twice in the ecs settings");
+  EXPECT_EQ(d[8].message, "unknown block 'nested' in the ecs settings");
+  EXPECT_EQ(d[8].notes.at(0).message, "the ecs settings hold properties only; blocks go into components");
+  EXPECT_EQ(d[9].message, "unknown target block 'ecss' at the top level of the stack");
+  EXPECT_EQ(d[9].fixits.at(0).replacement, "ecs");
+  EXPECT_EQ(d[10].message, "unknown target block 'compose' at the top level of the stack");
+  EXPECT_EQ(d[10].notes.at(0).message, "'compose' settings go into a component: app NAME { compose { ... } }");
+  EXPECT_EQ(d[10].notes.at(1).message, "the targets with stack-level settings are: ecs");
+  EXPECT_EQ(d[11].message, "the ecs settings are already declared");
+  EXPECT_EQ(c->At(d[11].notes.at(0).range), "ecs");
+}
+
+TEST(Sema, TargetSettingsFormats) {
+  auto c = Check(
+      "stack s\n"
+      "param zone = \"west\"\n"
+      "ecs {\n"
+      "  cluster        = \"shop cluster\"\n"
+      "  ssh_from       = \"203.0.113.7\"\n"
+      "  region         = \"eu-${zone}-1\"\n"
+      "  subnets        = [\"subnet-0a1b\", \"sg-0a1b\"]\n"
+      "  security_group = \"sg-0a1b\"\n"
+      "}\n"
+      "profile p { ecs.vpc = \"vpc0a1b\" }\n");
+  std::vector<Diagnostic> d = c->Sorted();
+  ASSERT_EQ(c->Codes(), Strings({"E0214", "E0214", "E0214", "E0214"})) << c->Rendered();
+  EXPECT_EQ(d[0].message,
+            "'cluster' of the ecs settings must be 1 to 255 letters, digits, '-' and '_', found \"shop cluster\"");
+  EXPECT_EQ(d[1].message,
+            "'ssh_from' of the ecs settings must be a CIDR block such as \"203.0.113.7/32\" or \"2001:db8::/32\", "
+            "found \"203.0.113.7\"");
+  EXPECT_EQ(d[2].message,
+            "'subnets' of the ecs settings must be a subnet id such as \"subnet-0a1b2c3d\", found \"sg-0a1b\"");
+  EXPECT_EQ(c->At(d[2].range), "\"sg-0a1b\"");
+  EXPECT_EQ(d[3].message, "'vpc' of the ecs settings must be a VPC id such as \"vpc-0a1b2c3d\", found \"vpc0a1b\"");
+}
+
+TEST(Sema, TargetSettingsInProfiles) {
+  auto c = Check(
+      "stack s\n"
+      "param region = \"eu-west-1\"\n"
+      "app web { image = \"x\" }\n"
+      "profile p {\n"
+      "  ecs.region      = region\n"
+      "  ecs.instances   = \"2\"\n"
+      "  ecs.clustr      = \"c\"\n"
+      "  ecs             = 1\n"
+      "  ecs.a.b         = 1\n"
+      "  ecs.vpc         = web.host\n"
+      "  ecs.launch_type = \"ec2\"\n"
+      "  ecs.launch_type = \"fargate\"\n"
+      "  eks.cluster     = \"c\"\n"
+      "}\n");
+  std::vector<Diagnostic> d = c->Sorted();
+  ASSERT_EQ(c->Codes(), Strings({"E0204", "E0222", "E0222", "E0222", "E0204", "E0212", "E0222"})) << c->Rendered();
+  EXPECT_EQ(d[0].message, "'instances' of the ecs settings expects an int, found a string");
+  EXPECT_EQ(d[0].fixits.at(0).replacement, "2");
+  EXPECT_EQ(d[1].message, "profile 'p' sets 'ecs.clustr', but the ecs settings have no such setting");
+  EXPECT_EQ(c->At(d[1].range), "clustr");
+  EXPECT_EQ(d[1].fixits.at(0).replacement, "cluster");
+  EXPECT_EQ(d[2].message, "'ecs' names the ecs settings; name one of them, e.g. 'ecs.cluster'");
+  EXPECT_EQ(d[3].message, "'ecs' names the ecs settings; name one of them, e.g. 'ecs.cluster'");
+  EXPECT_EQ(c->At(d[3].range), "ecs.a.b");
+  EXPECT_EQ(d[4].message, "the ecs settings cannot use app 'web'; they may use params only");
+  EXPECT_EQ(d[5].message, "'ecs.launch_type' is set twice in profile 'p'");
+  EXPECT_EQ(d[6].message, "profile 'p' sets 'eks.cluster', which is neither a param, a component nor a target's settings");
+  EXPECT_EQ(d[6].fixits.at(0).replacement, "ecs");
+}
+
+TEST(Sema, AComponentOrParamNamedLikeATargetHidesItsSettingsInProfiles) {
+  // The component wins: `ecs.replicas` is its property, and a path that
+  // only a setting would have matched says why it fails.
+  auto c = Check(
+      "stack s\n"
+      "app ecs { image = \"x\" }\n"
+      "ecs { cluster = \"c\" }\n"
+      "profile p {\n"
+      "  ecs.replicas    = 2\n"
+      "  ecs.launch_type = \"ec2\"\n"
+      "}\n");
+  std::vector<Diagnostic> d = c->Sorted();
+  ASSERT_EQ(c->Codes(), Strings({"E0222"})) << c->Rendered();
+  EXPECT_EQ(d[0].message, "profile 'p' sets 'ecs.launch_type', but app 'ecs' has no such property");
+  EXPECT_EQ(d[0].notes.back().message,
+            "app 'ecs' hides the ecs settings in profiles; rename it to override 'ecs.launch_type'");
+
+  auto param = Check("stack s\nparam ecs = \"x\"\nprofile p { ecs.cluster = \"c\" }\n");
+  ASSERT_EQ(param->Codes(), Strings({"E0222"})) << param->Rendered();
+  EXPECT_EQ(param->Sorted()[0].notes.back().message,
+            "param 'ecs' hides the ecs settings in profiles; rename it to override 'ecs.cluster'");
 }
 
 TEST(Sema, TypeMismatches) {
@@ -576,7 +821,7 @@ TEST(Sema, ProfilePathChecks) {
       << c->Rendered();
   EXPECT_EQ(d[0].message, "'mode' is a param; a profile sets it as 'mode = ...'");
   EXPECT_EQ(c->At(d[0].range), "mode.x");
-  EXPECT_EQ(d[1].message, "profile 'p' sets 'wbe.replicas', which is neither a param nor a component");
+  EXPECT_EQ(d[1].message, "profile 'p' sets 'wbe.replicas', which is neither a param, a component nor a target's settings");
   EXPECT_EQ(c->At(d[1].range), "wbe");
   EXPECT_EQ(d[1].fixits.at(0).replacement, "web");
   EXPECT_EQ(d[2].message, "'db' is a database; name one of its properties, e.g. 'db.image'");
