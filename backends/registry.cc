@@ -2,6 +2,7 @@
 // row here.
 #include "backends/backend.h"
 #include "backends/compose/compose_backend.h"
+#include "backends/ecs/ecs_backend.h"
 #include "backends/kubernetes/kubernetes_backend.h"
 
 namespace stackc {
@@ -10,7 +11,8 @@ const std::vector<BackendEntry>& Backends() {
   static const std::vector<BackendEntry> backends = {
       {"compose", "Docker Compose files for development and tests", &compose::Create},
       {"kubernetes", "Kubernetes manifests and apply/update scripts", &kubernetes::Create},
-      {"ecs", "Amazon ECS task definitions, services and AWS CLI scripts (not available yet)", nullptr},
+      {"ecs", "Amazon ECS task definitions, services and AWS CLI scripts", &ecs::Create},
+      {"ci", "CI pipelines that test, push, migrate and deploy (not available yet)", nullptr},
   };
   return backends;
 }

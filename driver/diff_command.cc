@@ -117,7 +117,8 @@ void AddObject(Objects& objects, std::string key, Object object) {
 }
 
 // Splits one file into objects. YAML that does not parse, or that is neither
-// Kubernetes documents nor a Compose file, is compared as text.
+// Kubernetes documents nor a Compose file, and JSON that does not parse are
+// compared as text.
 void AddFile(Objects& objects, const std::string& path, const std::string& contents) {
   if (IsYaml(path)) {
     std::vector<Json> documents;
@@ -159,6 +160,14 @@ void AddFile(Objects& objects, const std::string& path, const std::string& conte
                     {path, true, doc, {}});
         }
       }
+      return;
+    }
+  }
+  if (path.ends_with(".json")) {
+    // ECS inputs: one object per file, compared by JSON path.
+    Json value = Json::parse(contents, nullptr, /*allow_exceptions=*/false);
+    if (!value.is_discarded()) {
+      AddObject(objects, path, {path, true, std::move(value), {}});
       return;
     }
   }

@@ -92,6 +92,29 @@ void SetupTaskNotOrdered(const Stack& stack, const Component& task, DiagnosticEn
       .Fix(closing, fmt::format("  before = [{}]\n", app->name));
 }
 
+// The book opens ssh to 0.0.0.0/0 on its ECS instances; a managed database
+// can be made public the same way. Both invite the whole internet to guess.
+void OpenToTheWorld(const Stack& stack, DiagnosticEngine& diags) {
+  const Value* ssh = stack.FindSetting("ecs.ssh_from");
+  if (ssh && ssh->origin.valid()) {
+    std::string cidr = ssh->LiteralText();
+    if (cidr == "0.0.0.0/0" || cidr == "::/0") {
+      diags.Report(DiagKind::OpenToTheWorld, ssh->origin,
+                   fmt::format("ssh (port 22) on the ECS instances is open to every address ({})", cidr))
+          .Note({}, "allow only the addresses you connect from, e.g. ssh_from = \"203.0.113.7/32\", or leave "
+                    "ssh_from unset and reach the instances through Session Manager");
+    }
+  }
+  for (const Component& c : stack.components()) {
+    if (c.kind != ComponentKind::Database || !c.Bool("ecs.publicly_accessible")) continue;
+    const Value* flag = c.Find("ecs.publicly_accessible");
+    diags.Report(DiagKind::OpenToTheWorld, flag->origin.valid() ? flag->origin : c.name_range,
+                 fmt::format("database '{}' gets a public address on ECS (RDS publicly_accessible)", c.name))
+        .Note({}, "its port is then reachable from outside the VPC wherever the security group allows it; the "
+                  "apps reach it inside the VPC without a public address");
+  }
+}
+
 }  // namespace
 
 void Lint(const Stack& stack, DiagnosticEngine& diags) {
@@ -105,6 +128,7 @@ void Lint(const Stack& stack, DiagnosticEngine& diags) {
     BalancerTargetWithoutHealth(stack, c, diags);
     SetupTaskNotOrdered(stack, c, diags);
   }
+  OpenToTheWorld(stack, diags);
 }
 
 }  // namespace stackc::ir

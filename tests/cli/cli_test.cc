@@ -64,12 +64,22 @@ TEST(Cli, UsageErrorsExitTwo) {
 TEST(Cli, TargetsWithoutBackendAreAClearError) {
   TempDir dir;
   WriteFile(dir.path() / "s.stack", kGoodStack);
-  for (const char* target : {"ecs"}) {
+  for (const char* target : {"ci"}) {
     RunResult run = RunStackc(dir.path(), {"build", "s.stack", "-t", target, "-o", "out", "--color=never"});
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_NE(run.err.find("error[E0401]"), std::string::npos) << run.err;
     EXPECT_FALSE(fs::exists(dir.path() / "out"));
   }
+}
+
+TEST(Cli, EveryAvailableTargetBuilds) {
+  TempDir dir;
+  WriteFile(dir.path() / "s.stack", kGoodStack);
+  for (const char* target : {"compose", "kubernetes", "ecs"}) {
+    RunResult run = RunStackc(dir.path(), {"build", "s.stack", "-t", target, "-o", "out", "--color=never"});
+    EXPECT_EQ(run.exit_code, 0) << target << ": " << run.err;
+  }
+  EXPECT_TRUE(fs::exists(dir.path() / "out/ecs/task-definitions/web.json"));
 }
 
 TEST(Cli, ErrorsWriteNothingAndKeepExistingFiles) {
