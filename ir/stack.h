@@ -33,6 +33,11 @@ struct Component {
   bool Bool(std::string_view property) const;
   /// Component names of a reference or list-of-references property.
   std::vector<std::string> Refs(std::string_view property) const;
+  /// Where `value` (one of this component's, or null) was written; the
+  /// component's name when it was not written anywhere (a schema default).
+  SourceRange OriginOf(const Value* value) const {
+    return value && value->origin.valid() ? value->origin : name_range;
+  }
 };
 
 /// Why one component comes before another.

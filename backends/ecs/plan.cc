@@ -91,24 +91,11 @@ std::pair<int64_t, int64_t> FargateTaskSize(int64_t cpu, int64_t memory) {
   return {16384, 122880};
 }
 
-// "pacuna/webapp:4f2a9c1" -> "pacuna/webapp"; digests go too.
-std::string Repository(std::string_view image) {
-  std::string text(image.substr(0, image.find('@')));
-  size_t slash = text.rfind('/');
-  size_t colon = text.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) text.resize(colon);
-  return text;
-}
-
 Step NewStep(Step::Kind kind, std::string component) {
   Step step;
   step.kind = kind;
   step.component = std::move(component);
   return step;
-}
-
-SourceRange OriginOf(const Value* value, const Component& c) {
-  return value && value->origin.valid() ? value->origin : c.name_range;
 }
 
 bool SameValue(const Value& a, const Value& b) {
@@ -150,7 +137,7 @@ class Planner {
     Ingress();
     for (auto& [name, secret] : secrets_) plan_.secrets.push_back(secret);
     for (auto& [name, placeholder] : placeholders_) plan_.placeholders.push_back(placeholder);
-    for (auto& [repository, image] : images_) plan_.images.push_back(image);
+    plan_.images = images_.Sorted();
     std::sort(plan_.composed.begin(), plan_.composed.end(),
               [](const ComposedParameter& a, const ComposedParameter& b) { return a.parameter < b.parameter; });
     return std::move(plan_);
@@ -225,7 +212,7 @@ class Planner {
     bool valid = name.size() <= limit && std::isalpha(static_cast<unsigned char>(name.front()));
     for (char ch : name) valid = valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
     if (valid) return;
-    diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(c.Find(property), c),
+    diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(c.Find(property)),
                   fmt::format("ecs: RDS rejects the {} '{}' of database '{}': it takes at most {} letters, digits "
                               "and '_', starting with a letter",
                               property, name, c.name, limit));
@@ -259,7 +246,7 @@ class Planner {
       }
     }
     if (reported_hosts_.insert({user.name, part.text}).second) {
-      diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(&value, user),
+      diags_.Report(DiagKind::NotExpressibleInTarget, user.OriginOf(&value),
                     fmt::format("ecs: {} '{}' uses the host of {} '{}', which has no address on ECS (no RDS "
                                 "instance, no balancer in front of it on its port); it stays '{}'",
                                 ast::KindName(user.kind), user.name,
@@ -278,7 +265,7 @@ class Planner {
       switch (part.kind) {
         case TextPart::Kind::Literal:
           if (part.text.find("@{") != std::string::npos && reported_at_.insert(user.name).second) {
-            diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(&value, user),
+            diags_.Report(DiagKind::NotExpressibleInTarget, user.OriginOf(&value),
                           fmt::format("ecs: a value of {} '{}' contains '@{{', which the ECS scripts read as the "
                                       "start of a placeholder",
                                       ast::KindName(user.kind), user.name));
@@ -307,7 +294,7 @@ class Planner {
     std::string out;
     for (const Piece& piece : pieces) {
       if (piece.kind == Piece::Kind::Secret) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(&value, c),
+        diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(&value),
                       fmt::format("ecs: the {} of {} '{}' uses secret(\"{}\"), but ECS passes secrets only as "
                                   "whole environment variables; the secret is left out",
                                   what, ast::KindName(c.kind), c.name, piece.text));
@@ -361,7 +348,7 @@ class Planner {
     } else {
       container.image = plan_.stack + "-" + builder.name;
       if (&builder == &c && c.Find("build")) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(c.Find("build"), c),
+        diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(c.Find("build")),
                       fmt::format("ecs: {} '{}' is built from source but names no image to push; ECS would pull "
                                   "'{}', which no registry has",
                                   ast::KindName(c.kind), c.name, container.image))
@@ -373,16 +360,7 @@ class Planner {
     }
     const Value* build = c.Find("build");
     if (!build) return;
-    container.built_repository = Repository(container.image);
-    BuiltImage image{container.built_repository, build->LiteralText(), c.Text("dockerfile"), builder.name};
-    auto [it, fresh] = images_.emplace(image.repository, image);
-    if (!fresh && (it->second.context != image.context || it->second.dockerfile != image.dockerfile)) {
-      diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(build, c),
-                    fmt::format("ecs: {} '{}' builds image '{}' differently from '{}'; push.sh builds it once, as "
-                                "'{}' does",
-                                ast::KindName(c.kind), c.name, image.repository, it->second.component,
-                                it->second.component));
-    }
+    container.built_repository = images_.Add(c, container.image, *build, builder.name, diags_);
   }
 
   // cpu in units of 1/1024 vCPU, memory in MiB: the stack's quantities, or
@@ -572,7 +550,7 @@ class Planner {
       });
       for (size_t i = 1; i < balancers.size(); ++i) {
         const Component* extra = stack_.Find(plan_.balancers[balancers[i]].component);
-        diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(extra->Find("route"), *extra),
+        diags_.Report(DiagKind::NotExpressibleInTarget, extra->OriginOf(extra->Find("route")),
                       fmt::format("ecs: an EC2 service registers with one classic load balancer; app '{}' stays "
                                   "behind '{}', and balancer '{}' gets no instances",
                                   c.name, plan_.balancers[balancers[0]].component, extra->name));
@@ -693,7 +671,7 @@ class Planner {
       }
       if (total <= plan_.instances.count) continue;
       const Component& first = *apps.front();
-      diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(first.Find("replicas"), first),
+      diags_.Report(DiagKind::NotExpressibleInTarget, first.OriginOf(first.Find("replicas")),
                     fmt::format("ecs: {} tasks map host port {} ({}), but an EC2 instance holds one task per host "
                                 "port and the cluster has {} instance{}; {} of them cannot start",
                                 total, port, counts, plan_.instances.count, plan_.instances.count == 1 ? "" : "s",
@@ -747,7 +725,7 @@ class Planner {
   Plan plan_;
   std::map<std::string, SecretInfo> secrets_;
   std::map<std::string, Placeholder> placeholders_;
-  std::map<std::string, BuiltImage> images_;
+  BuiltImages images_{"ecs"};
   std::map<std::string, int> database_index_;
   std::map<std::string, int> balancer_index_;
   std::map<std::string, int> definition_index_;

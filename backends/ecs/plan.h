@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "backends/common/images.h"
 
 namespace stackc::ecs {
 
@@ -219,14 +220,6 @@ struct Instances {
   std::string role = "ecsInstanceRole";
   /// The SSM parameter that names the current ECS-optimized AMI.
   std::string ami_parameter = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
-};
-
-/// An image push.sh (and up.sh TAG) builds and pushes.
-struct BuiltImage {
-  std::string repository;
-  std::string context;     // relative to the stack file's folder
-  std::string dockerfile;  // relative to the context, "" for the default
-  std::string component;   // the app that builds it (the first one, in deploy order)
 };
 
 /// One step of up.sh, after the common set-up (secrets check, cluster,

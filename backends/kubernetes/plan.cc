@@ -36,19 +36,6 @@ bool IsPortName(std::string_view name) {
   return letter;
 }
 
-// "pacuna/webapp:4f2a9c1" -> "pacuna/webapp"; digests go too.
-std::string Repository(std::string_view image) {
-  std::string text(image.substr(0, image.find('@')));
-  size_t slash = text.rfind('/');
-  size_t colon = text.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) text.resize(colon);
-  return text;
-}
-
-SourceRange OriginOf(const Value* value, const Component& c) {
-  return value && value->origin.valid() ? value->origin : c.name_range;
-}
-
 // A piece of lowered text: literal characters, or a $(VAR) reference that
 // Kubernetes expands.
 struct Piece {
@@ -103,7 +90,7 @@ class Planner {
       }
     }
     for (const auto& [name, secret] : secrets_) plan_.secrets.push_back(secret);
-    for (const auto& [repository, image] : images_) plan_.images.push_back(image);
+    plan_.images = images_.Sorted();
     return std::move(plan_);
   }
 
@@ -165,7 +152,7 @@ class Planner {
         case TextPart::Kind::Literal: out += part.text; break;
         case TextPart::Kind::Symbol: out += ServiceName(part.text); break;
         case TextPart::Kind::Secret:
-          diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(&value, c),
+          diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(&value),
                         fmt::format("kubernetes: the {} of {} '{}' uses secret(\"{}\"), but Kubernetes cannot pass "
                                     "a secret to it; the secret is left out",
                                     what, ast::KindName(c.kind), c.name, part.text));
@@ -261,7 +248,7 @@ class Planner {
     int64_t ms = value ? value->number : fallback_ms;
     int64_t seconds = std::max<int64_t>(1, (ms + 999) / 1000);
     if (value && seconds * 1000 != ms) {
-      diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(value, c),
+      diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(value),
                     fmt::format("kubernetes: probes count in whole seconds; '{} = {}' of {} '{}' becomes {}s",
                                 property, value->literal, ast::KindName(c.kind), c.name, seconds));
     }
@@ -283,7 +270,7 @@ class Planner {
     const Value* policy = builder.Find("kubernetes.image_pull_policy");
     container.pull_policy = policy ? policy->LiteralText() : "IfNotPresent";
     if (&builder == &c) {
-      diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(c.Find("build"), c),
+      diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(c.Find("build")),
                     fmt::format("kubernetes: {} '{}' is built from source but names no image to push; its pods run "
                                 "'{}', which only a node that built it has",
                                 ast::KindName(c.kind), c.name, container.image))
@@ -303,16 +290,7 @@ class Planner {
     const Value* build = c.Find("build");
     if (!build) return;
     if (w.container.pull_policy.empty()) w.container.pull_policy = "Always";
-    w.built_repository = Repository(w.container.image);
-    BuiltImage image{w.built_repository, build->LiteralText(), c.Text("dockerfile"), c.name};
-    auto [it, fresh] = images_.emplace(image.repository, image);
-    if (!fresh && (it->second.context != image.context || it->second.dockerfile != image.dockerfile)) {
-      diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(build, c),
-                    fmt::format("kubernetes: {} '{}' builds image '{}' differently from '{}'; push.sh builds it "
-                                "once, as '{}' does",
-                                ast::KindName(c.kind), c.name, image.repository, it->second.component,
-                                it->second.component));
-    }
+    w.built_repository = images_.Add(c, w.container.image, *build, c.name, diags_);
   }
 
   // ---- Components -----------------------------------------------------------
@@ -343,7 +321,7 @@ class Planner {
     if (const Value* storage = c.Find("storage")) {
       const Value* data_dir = c.Find("data_dir");
       if (!data_dir) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(storage, c),
+        diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(storage),
                       fmt::format("kubernetes: database '{}' sets no data_dir to mount its volume at; "
                                   "'storage = {}' is left out",
                                   c.name, storage->literal));
@@ -447,7 +425,7 @@ class Planner {
       diags_.Report(DiagKind::PortConflict, node_port->origin,
                     fmt::format("kubernetes: balancers '{}' and '{}' both open node port {}", owner->second->name,
                                 b.name, node_port->number))
-          .Note(OriginOf(owner->second->Find("kubernetes.node_port"), *owner->second),
+          .Note(owner->second->OriginOf(owner->second->Find("kubernetes.node_port")),
                 fmt::format("'{}' opens it here", owner->second->name));
       return;
     }
@@ -471,7 +449,7 @@ class Planner {
       const Component& loser = wins ? *chooser : *b;
       const Value* why = loser.Find("kubernetes.service_type");
       if (!why) why = loser.Find("public");
-      diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(why, loser),
+      diags_.Report(DiagKind::NotExpressibleInTarget, loser.OriginOf(why),
                     fmt::format("kubernetes: balancers '{}' ({}) and '{}' ({}) share Service '{}', which has one "
                                 "type; it becomes {}",
                                 chooser->name, service.type, b->name, type, service.name,
@@ -530,7 +508,7 @@ class Planner {
       command.insert(command.begin() + 1, {"-h", host, "-p", port_text});
     } else {
       if (reported_wait_.insert(db.name).second) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, OriginOf(ready, db),
+        diags_.Report(DiagKind::NotExpressibleInTarget, db.OriginOf(ready),
                       fmt::format("kubernetes: stackc cannot point the readiness command of database '{}' at another "
                                   "host (its engine is {}), so Jobs do not wait for it; apply.sh still does",
                                   db.name, engine.empty() ? "not set" : "'" + engine + "'"));
@@ -579,7 +557,7 @@ class Planner {
   DiagnosticEngine& diags_;
   Plan plan_;
   std::map<std::string, SecretInfo> secrets_;
-  std::map<std::string, BuiltImage> images_;
+  BuiltImages images_{"kubernetes"};
   std::map<int64_t, const Component*> node_ports_;
   std::set<std::string> reported_long_;
   std::set<std::string> reported_wait_;

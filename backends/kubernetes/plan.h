@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "backends/common/images.h"
 
 namespace stackc::kubernetes {
 
@@ -104,14 +105,6 @@ struct SecretInfo {
   std::string name;
   std::string object;
   std::string variable;
-};
-
-/// An image push.sh builds and pushes.
-struct BuiltImage {
-  std::string repository;
-  std::string context;     // relative to the stack file's folder
-  std::string dockerfile;  // relative to the context, "" for the default
-  std::string component;   // the first component (by name) that builds it
 };
 
 /// One step of apply.sh, in the IR's topological order.
