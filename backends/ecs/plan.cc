@@ -661,22 +661,39 @@ class Planner {
   // more tasks than instances never start (the book's desiredCount 1).
   void HostPortCapacity() {
     if (Fargate()) return;
+    // A setup task runs with its app's definition and maps the same host
+    // port: push.sh and migrate.sh run it while the service's tasks hold
+    // theirs, so it needs an instance of its own too.
+    for (const TaskRun& run : plan_.runs) {
+      const Component* task = stack_.Find(run.component);
+      if (!task || run.task_definition < 0) continue;
+      for (const PortMapping& mapping : plan_.task_definitions[run.task_definition].container.ports) {
+        host_ports_[mapping.host_port].push_back(task);
+      }
+    }
     for (const auto& [port, apps] : host_ports_) {
       int64_t total = 0;
       std::string counts;
       for (const Component* app : apps) {
         int64_t replicas = app->Int("replicas").value_or(1);
         total += replicas;
-        counts += fmt::format("{}app '{}': {}", counts.empty() ? "" : ", ", app->name, replicas);
+        counts += fmt::format("{}{} '{}': {}", counts.empty() ? "" : ", ", ast::KindName(app->kind), app->name,
+                              replicas);
       }
       if (total <= plan_.instances.count) continue;
       const Component& first = *apps.front();
-      diags_.Report(DiagKind::NotExpressibleInTarget, first.OriginOf(first.Find("replicas")),
+      bool with_task = std::any_of(apps.begin(), apps.end(),
+                                   [](const Component* c) { return c->kind == ast::ComponentKind::Task; });
+      auto& report = diags_.Report(DiagKind::NotExpressibleInTarget, first.OriginOf(first.Find("replicas")),
                     fmt::format("ecs: {} tasks map host port {} ({}), but an EC2 instance holds one task per host "
                                 "port and the cluster has {} instance{}; {} of them cannot start",
                                 total, port, counts, plan_.instances.count, plan_.instances.count == 1 ? "" : "s",
                                 total - plan_.instances.count))
           .Note({}, "raise ecs.instances, lower replicas, or use launch_type = \"fargate\"");
+      if (with_task) {
+        report.Note({}, "a setup task runs with its app's definition, so push.sh and migrate.sh need a free "
+                        "instance for it while the app's tasks run");
+      }
     }
   }
 
