@@ -1,6 +1,8 @@
 #include "driver/compilation.h"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -64,14 +66,16 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
 // The same problem found under several profiles is reported once; one found
 // only under a profile other than the one asked for says which.
 void Compilation::Merge(const DiagnosticEngine& found, const std::string& profile) {
-  auto same = [](const Diagnostic& a, const Diagnostic& b) {
-    return a.kind == b.kind && a.range == b.range && a.message == b.message;
-  };
+  // The known diagnostics by kind, range and message: a profile of a large
+  // stack brings thousands of warnings, and comparing each with every known
+  // one was quadratic.
+  using Key = std::tuple<DiagKind, FileId, uint32_t, uint32_t, std::string_view>;
+  auto key = [](const Diagnostic& d) { return Key{d.kind, d.range.file, d.range.begin, d.range.end, d.message}; };
+  std::set<Key> known;
+  for (const Diagnostic& e : diags_.diagnostics()) known.insert(key(e));
   DiagnosticEngine fresh;
   for (const Diagnostic& d : found.diagnostics()) {
-    bool known = std::any_of(diags_.diagnostics().begin(), diags_.diagnostics().end(),
-                             [&](const Diagnostic& e) { return same(d, e); });
-    if (known) continue;
+    if (known.count(key(d))) continue;
     Diagnostic& copy = fresh.Report(d.kind, d.range, d.message);
     copy.notes = d.notes;
     copy.fixits = d.fixits;

@@ -36,8 +36,11 @@ class Lowerer {
       std::set<std::string> set_properties;
       for (const auto& [property, layers] : checked.properties) set_properties.insert(property);
       std::string prefix = name + ".";
-      for (const auto& [path, value] : overrides_) {
-        if (path.starts_with(prefix)) set_properties.insert(path.substr(prefix.size()));
+      // The paths under the prefix are contiguous in the sorted map: a scan
+      // of every override per component was quadratic with a profile that
+      // overrides most components.
+      for (auto it = overrides_.lower_bound(prefix); it != overrides_.end() && it->first.starts_with(prefix); ++it) {
+        set_properties.insert(it->first.substr(prefix.size()));
       }
       for (const std::string& property : set_properties) {
         Value value = Property(checked, property);
@@ -207,11 +210,13 @@ class Lowerer {
   // ---- Properties ---------------------------------------------------------
 
   // The value of `component.property`, memoized; a property that is being
-  // evaluated again is a value cycle.
-  Value Property(const CheckedComponent& component, const std::string& property, SourceRange use = {}) {
+  // evaluated again is a value cycle. A reference into the memo (a map, so
+  // it stays valid), so that callers copy a value only when they keep it.
+  const Value& Property(const CheckedComponent& component, const std::string& property, SourceRange use = {}) {
+    static const Value kNone;
     std::string key = component.name + "." + property;
     if (auto it = values_.find(key); it != values_.end()) return it->second;
-    if (!BeginEvaluation(key, use)) return {};
+    if (!BeginEvaluation(key, use)) return kNone;
     std::vector<const Expr*> layers;
     if (auto it = component.properties.find(property); it != component.properties.end()) layers = it->second;
     if (auto o = overrides_.find(key); o != overrides_.end()) layers.push_back(o->second);
@@ -224,7 +229,12 @@ class Lowerer {
       result.kind = Value::Kind::Map;
       for (const Expr* layer : layers) {
         Value map = Evaluate(*layer, &component, &refs);
-        for (auto& [k, v] : map.entries) result.entries[k] = std::move(v);
+        // The first layer's entries are taken whole rather than one by one.
+        if (result.entries.empty()) {
+          result.entries = std::move(map.entries);
+        } else {
+          for (auto& [k, v] : map.entries) result.entries[k] = std::move(v);
+        }
         result.origin = map.origin;
       }
     } else if (!layers.empty()) {
@@ -235,8 +245,7 @@ class Lowerer {
     if (schema) result = AsType(std::move(result), schema->type);
     duration_context_ = outer_duration_context;
     EndEvaluation();
-    values_[key] = result;
-    return result;
+    return values_.insert_or_assign(std::move(key), std::move(result)).first->second;
   }
 
   static const PropertySchema* PropertySchemaOf(ComponentKind kind, const std::string& property) {
@@ -309,13 +318,17 @@ class Lowerer {
 
   // A task `from` an app runs the app's image with the app's environment.
   void InheritFromApps(std::vector<Component>& components) {
+    // By name, so that finding each task's app is not a scan of every
+    // component. The first of a name wins, as the scan's did.
+    std::map<std::string_view, size_t> by_name;
+    for (size_t i = 0; i < components.size(); ++i) by_name.emplace(components[i].name, i);
     for (Component& task : components) {
       if (task.kind != ComponentKind::Task) continue;
       const Value* from = task.Find("from");
       if (!from) continue;
-      auto app = std::find_if(components.begin(), components.end(),
-                              [&](const Component& c) { return c.name == from->literal; });
-      if (app == components.end()) continue;
+      auto found = by_name.find(from->literal);
+      if (found == by_name.end()) continue;
+      auto app = components.begin() + static_cast<std::ptrdiff_t>(found->second);
       for (std::string_view property : {"image", "build", "dockerfile", "compose.source_mount"}) {
         const Value* inherited = app->Find(property);
         if (!inherited || task.Find(property)) continue;

@@ -125,6 +125,9 @@ class Planner {
     for (const Component& c : stack_.components()) {
       if (c.kind == ComponentKind::Balancer) AddBalancer(c);
     }
+    for (size_t i = 0; i < plan_.balancers.size(); ++i) {
+      balancers_by_app_[plan_.balancers[i].app].push_back(static_cast<int>(i));
+    }
     for (const Component* c : stack_.TopologicalOrder()) {
       switch (c->kind) {
         case ComponentKind::Database: PushStep(NewStep(Step::Kind::Database, c->name), {}); break;
@@ -532,9 +535,7 @@ class Planner {
     int definition = DefinitionOf(c);
     std::set<int64_t> ports = AppPorts(c);
     std::vector<int> balancers;
-    for (size_t i = 0; i < plan_.balancers.size(); ++i) {
-      if (plan_.balancers[i].app == c.name) balancers.push_back(static_cast<int>(i));
-    }
+    if (auto it = balancers_by_app_.find(c.name); it != balancers_by_app_.end()) balancers = it->second;
 
     Service service;
     service.component = c.name;
@@ -555,7 +556,9 @@ class Planner {
                                   "behind '{}', and balancer '{}' gets no instances",
                                   c.name, plan_.balancers[balancers[0]].component, extra->name));
       }
-      balancers.resize(1);
+      // erase, not resize: GCC 12 reports a false -Warray-bounds for
+      // resize(1) in optimized builds.
+      balancers.erase(balancers.begin() + 1, balancers.end());
     }
     service.balancers = balancers;
     if (!balancers.empty()) service.health_check_grace_seconds = kHealthCheckGraceSeconds;
@@ -747,6 +750,9 @@ class Planner {
   std::map<std::string, int> balancer_index_;
   std::map<std::string, int> definition_index_;
   std::map<int64_t, std::vector<const Component*>> host_ports_;
+  // plan_.balancers indices by the app they route to, ascending: a scan of
+  // every balancer per app was quadratic.
+  std::map<std::string, std::vector<int>> balancers_by_app_;
   std::set<std::string> stepped_;
   std::set<int> registered_;
   std::set<std::pair<std::string, std::string>> reported_hosts_;

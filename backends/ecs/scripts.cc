@@ -617,7 +617,9 @@ ensure_instances() {
 
 class ScriptWriter {
  public:
-  explicit ScriptWriter(const Plan& plan) : plan_(plan), fargate_(plan.launch_type == LaunchType::Fargate) {}
+  explicit ScriptWriter(const Plan& plan) : plan_(plan), fargate_(plan.launch_type == LaunchType::Fargate) {
+    for (const ComposedParameter& c : plan_.composed) composed_by_parameter_[c.parameter].push_back(&c);
+  }
 
   std::string Lib() {
     std::string text = Header(fmt::format(
@@ -1011,9 +1013,11 @@ check_tag
   std::string StoreComposed(const TaskDefinition& td, std::set<std::string>& done) const {
     std::string text;
     for (const EnvVar& var : td.container.secrets) {
-      for (const ComposedParameter& c : plan_.composed) {
-        if (c.parameter != var.parameter || !done.insert(c.parameter).second) continue;
-        text += fmt::format("put_parameter {} {}\n", Quote(c.parameter), Compose(c.pieces));
+      auto found = composed_by_parameter_.find(var.parameter);
+      if (found == composed_by_parameter_.end()) continue;
+      for (const ComposedParameter* c : found->second) {
+        if (!done.insert(c->parameter).second) continue;
+        text += fmt::format("put_parameter {} {}\n", Quote(c->parameter), Compose(c->pieces));
       }
     }
     return text;
@@ -1104,6 +1108,9 @@ check_tag
 
   const Plan& plan_;
   bool fargate_;
+  // plan_.composed by parameter, in plan order: looking up each secret of
+  // each definition in the whole list was quadratic in the number of apps.
+  std::map<std::string_view, std::vector<const ComposedParameter*>> composed_by_parameter_;
 };
 
 }  // namespace

@@ -5,6 +5,18 @@
 // --generate-cli-skeleton, so a file reads like the AWS documentation and
 // prints the same bytes on every run. JSON has no comments: the scripts'
 // headers and .stackc-manifest say where these files come from.
+//
+// The files are written straight into a string in the layout of nlohmann's
+// dump(2) (two-space indent, "key": value, {} and [] when empty): building an
+// ordered_json per file and dumping it was most of the ECS target's time on
+// large stacks. nlohmann still escapes strings with non-ASCII bytes (so that
+// invalid UTF-8 fails as before) and prints the network configuration.
+#include <charconv>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "backends/ecs/plan.h"
@@ -14,111 +26,291 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json Environment(const std::vector<EnvVar>& variables) {
-  Json list = Json::array();
-  for (const EnvVar& var : variables) list.push_back({{"name", var.name}, {"value", var.value}});
-  return list;
-}
+// Writes one JSON document byte for byte as nlohmann's dump(2) would.
+class JsonWriter {
+ public:
+  void BeginObject() { Open('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Open('['); }
+  void EndArray() { Close(']'); }
 
-Json Secrets(const std::vector<EnvVar>& variables) {
-  Json list = Json::array();
-  for (const EnvVar& var : variables) list.push_back({{"name", var.name}, {"valueFrom", var.parameter}});
-  return list;
-}
-
-Json ContainerDefinition(const TaskDefinition& td) {
-  const Container& c = td.container;
-  Json container;
-  container["name"] = c.name;
-  container["image"] = c.image;
-  if (c.cpu_units) container["cpu"] = *c.cpu_units;
-  container["memory"] = c.memory_mib;
-  if (!c.ports.empty()) {
-    Json ports = Json::array();
-    for (const PortMapping& port : c.ports) {
-      ports.push_back({{"containerPort", port.container_port}, {"hostPort", port.host_port}, {"protocol", "tcp"}});
-    }
-    container["portMappings"] = ports;
+  // An object member's key; its value follows.
+  void Key(std::string_view key) {
+    Separate();
+    Quoted(key);
+    text_ += ": ";
+    after_key_ = true;
   }
-  container["essential"] = true;
-  if (!c.command.empty()) container["command"] = c.command;
-  if (!c.environment.empty()) container["environment"] = Environment(c.environment);
-  if (!c.secrets.empty()) container["secrets"] = Secrets(c.secrets);
-  container["logConfiguration"] = {
-      {"logDriver", "awslogs"},
-      {"options",
-       {{"awslogs-group", td.log_group},
-        {"awslogs-region", "@{region}"},
-        {"awslogs-stream-prefix", td.log_stream_prefix}}}};
-  return container;
+
+  void String(std::string_view value) {
+    Separate();
+    Quoted(value);
+  }
+  void Int(int64_t value) {
+    Separate();
+    char buffer[24];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    text_.append(buffer, end);
+  }
+  void Bool(bool value) {
+    Separate();
+    text_ += value ? "true" : "false";
+  }
+  // A value already printed by nlohmann's dump(2) at the top level: its
+  // lines are indented to where it goes.
+  void Dumped(std::string_view dumped) {
+    Separate();
+    std::string indent(2 * counts_.size(), ' ');
+    for (char c : dumped) {
+      text_ += c;
+      if (c == '\n') text_ += indent;
+    }
+  }
+
+  void Member(std::string_view key, std::string_view value) {
+    Key(key);
+    String(value);
+  }
+  void Member(std::string_view key, int64_t value) {
+    Key(key);
+    Int(value);
+  }
+  void StringArray(std::string_view key, const std::vector<std::string>& values) {
+    Key(key);
+    BeginArray();
+    for (const std::string& value : values) String(value);
+    EndArray();
+  }
+
+  std::string Finish() {
+    text_ += '\n';
+    return std::move(text_);
+  }
+
+ private:
+  std::string text_;
+  std::vector<size_t> counts_;  // values written so far in each open object or array
+  bool after_key_ = false;
+
+  // Before a value or key: a comma after the previous one and a new line,
+  // except for a member's value, which follows its key.
+  void Separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (counts_.empty()) return;
+    if (counts_.back()++ > 0) text_ += ',';
+    text_ += '\n';
+    text_.append(2 * counts_.size(), ' ');
+  }
+  void Open(char bracket) {
+    Separate();
+    text_ += bracket;
+    counts_.push_back(0);
+  }
+  void Close(char bracket) {
+    size_t count = counts_.back();
+    counts_.pop_back();
+    if (count > 0) {
+      text_ += '\n';
+      text_.append(2 * counts_.size(), ' ');
+    }
+    text_ += bracket;
+  }
+  void Quoted(std::string_view value) {
+    for (char c : value) {
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        text_ += Json(std::string(value)).dump();
+        return;
+      }
+    }
+    // Runs of characters that need no escape are appended whole.
+    text_ += '"';
+    size_t plain = 0;  // where the current run of such characters began
+    for (size_t i = 0; i < value.size(); ++i) {
+      char c = value[i];
+      const char* escape = nullptr;
+      switch (c) {
+        case '"': escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\b': escape = "\\b"; break;
+        case '\f': escape = "\\f"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) >= 0x20) continue;
+      }
+      text_.append(value.substr(plain, i - plain));
+      plain = i + 1;
+      if (escape) {
+        text_ += escape;
+      } else {
+        static constexpr char kHex[] = "0123456789abcdef";
+        text_ += "\\u00";
+        text_ += kHex[(c >> 4) & 0xF];
+        text_ += kHex[c & 0xF];
+      }
+    }
+    text_.append(value.substr(plain));
+    text_ += '"';
+  }
+};
+
+void Environment(JsonWriter& json, const std::vector<EnvVar>& variables) {
+  json.Key("environment");
+  json.BeginArray();
+  for (const EnvVar& var : variables) {
+    json.BeginObject();
+    json.Member("name", var.name);
+    json.Member("value", var.value);
+    json.EndObject();
+  }
+  json.EndArray();
 }
 
-Json TaskDefinitionJson(const TaskDefinition& td) {
-  Json json;
-  json["family"] = td.family;
-  json["executionRoleArn"] = "@{execution_role_arn}";
-  json["networkMode"] = td.network_mode;
-  json["containerDefinitions"] = Json::array({ContainerDefinition(td)});
-  json["requiresCompatibilities"] = Json::array({td.requires_compatibility});
-  if (!td.task_cpu.empty()) json["cpu"] = td.task_cpu;
-  if (!td.task_memory.empty()) json["memory"] = td.task_memory;
-  return json;
+void Secrets(JsonWriter& json, const std::vector<EnvVar>& variables) {
+  json.Key("secrets");
+  json.BeginArray();
+  for (const EnvVar& var : variables) {
+    json.BeginObject();
+    json.Member("name", var.name);
+    json.Member("valueFrom", var.parameter);
+    json.EndObject();
+  }
+  json.EndArray();
 }
 
-Json OverridesJson(const TaskRun& run) {
-  Json container;
-  container["name"] = run.container;
-  if (!run.command.empty()) container["command"] = run.command;
-  if (!run.environment.empty()) container["environment"] = Environment(run.environment);
-  return {{"containerOverrides", Json::array({container})}};
+void ContainerDefinition(JsonWriter& json, const TaskDefinition& td) {
+  const Container& c = td.container;
+  json.BeginObject();
+  json.Member("name", c.name);
+  json.Member("image", c.image);
+  if (c.cpu_units) json.Member("cpu", *c.cpu_units);
+  json.Member("memory", c.memory_mib);
+  if (!c.ports.empty()) {
+    json.Key("portMappings");
+    json.BeginArray();
+    for (const PortMapping& port : c.ports) {
+      json.BeginObject();
+      json.Member("containerPort", port.container_port);
+      json.Member("hostPort", port.host_port);
+      json.Member("protocol", "tcp");
+      json.EndObject();
+    }
+    json.EndArray();
+  }
+  json.Key("essential");
+  json.Bool(true);
+  if (!c.command.empty()) json.StringArray("command", c.command);
+  if (!c.environment.empty()) Environment(json, c.environment);
+  if (!c.secrets.empty()) Secrets(json, c.secrets);
+  json.Key("logConfiguration");
+  json.BeginObject();
+  json.Member("logDriver", "awslogs");
+  json.Key("options");
+  json.BeginObject();
+  json.Member("awslogs-group", td.log_group);
+  json.Member("awslogs-region", "@{region}");
+  json.Member("awslogs-stream-prefix", td.log_stream_prefix);
+  json.EndObject();
+  json.EndObject();
+  json.EndObject();
 }
 
-Json ServiceJson(const Plan& plan, const Service& service) {
+std::string TaskDefinitionJson(const TaskDefinition& td) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Member("family", td.family);
+  json.Member("executionRoleArn", "@{execution_role_arn}");
+  json.Member("networkMode", td.network_mode);
+  json.Key("containerDefinitions");
+  json.BeginArray();
+  ContainerDefinition(json, td);
+  json.EndArray();
+  json.Key("requiresCompatibilities");
+  json.BeginArray();
+  json.String(td.requires_compatibility);
+  json.EndArray();
+  if (!td.task_cpu.empty()) json.Member("cpu", td.task_cpu);
+  if (!td.task_memory.empty()) json.Member("memory", td.task_memory);
+  json.EndObject();
+  return json.Finish();
+}
+
+std::string OverridesJson(const TaskRun& run) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("containerOverrides");
+  json.BeginArray();
+  json.BeginObject();
+  json.Member("name", run.container);
+  if (!run.command.empty()) json.StringArray("command", run.command);
+  if (!run.environment.empty()) Environment(json, run.environment);
+  json.EndObject();
+  json.EndArray();
+  json.EndObject();
+  return json.Finish();
+}
+
+// `network` is the network configuration as nlohmann prints it, parsed and
+// printed once for every service.
+std::string ServiceJson(const Plan& plan, const Service& service, std::optional<std::string>& network) {
   const TaskDefinition& td = plan.task_definitions[service.task_definition];
   bool fargate = plan.launch_type == LaunchType::Fargate;
-  Json json;
-  json["cluster"] = plan.cluster;
-  json["serviceName"] = service.name;
-  json["taskDefinition"] = td.family;
+  JsonWriter json;
+  json.BeginObject();
+  json.Member("cluster", plan.cluster);
+  json.Member("serviceName", service.name);
+  json.Member("taskDefinition", td.family);
   if (!service.balancers.empty()) {
-    Json balancers = Json::array();
+    json.Key("loadBalancers");
+    json.BeginArray();
     for (int index : service.balancers) {
       const Balancer& b = plan.balancers[index];
-      Json entry;
+      json.BeginObject();
       if (fargate) {
-        entry["targetGroupArn"] = "@{" + b.target_group_placeholder + "}";
+        json.Member("targetGroupArn", "@{" + b.target_group_placeholder + "}");
       } else {
-        entry["loadBalancerName"] = b.name;
+        json.Member("loadBalancerName", b.name);
       }
-      entry["containerName"] = td.container.name;
-      entry["containerPort"] = b.target_port;
-      balancers.push_back(entry);
+      json.Member("containerName", td.container.name);
+      json.Member("containerPort", b.target_port);
+      json.EndObject();
     }
-    json["loadBalancers"] = balancers;
+    json.EndArray();
   }
-  json["desiredCount"] = service.desired_count;
-  json["launchType"] = fargate ? "FARGATE" : "EC2";
-  json["deploymentConfiguration"] = {{"maximumPercent", service.maximum_percent},
-                                     {"minimumHealthyPercent", service.minimum_healthy_percent}};
-  if (fargate) json["networkConfiguration"] = Json::parse(plan.network.configuration_json);
+  json.Member("desiredCount", service.desired_count);
+  json.Member("launchType", fargate ? "FARGATE" : "EC2");
+  json.Key("deploymentConfiguration");
+  json.BeginObject();
+  json.Member("maximumPercent", service.maximum_percent);
+  json.Member("minimumHealthyPercent", service.minimum_healthy_percent);
+  json.EndObject();
+  if (fargate) {
+    if (!network) network = Json::parse(plan.network.configuration_json).dump(2);
+    json.Key("networkConfiguration");
+    json.Dumped(*network);
+  }
   if (service.health_check_grace_seconds > 0) {
-    json["healthCheckGracePeriodSeconds"] = service.health_check_grace_seconds;
+    json.Member("healthCheckGracePeriodSeconds", service.health_check_grace_seconds);
   }
-  return json;
-}
-
-void WriteJson(OutputSink& out, const std::string& path, const Json& json) {
-  out.Write(path, json.dump(2) + "\n", FileMode::Regular);
+  json.EndObject();
+  return json.Finish();
 }
 
 }  // namespace
 
 void WriteTaskDefinitions(const Plan& plan, OutputSink& out) {
-  for (const TaskDefinition& td : plan.task_definitions) WriteJson(out, td.path, TaskDefinitionJson(td));
+  for (const TaskDefinition& td : plan.task_definitions) out.Write(td.path, TaskDefinitionJson(td), FileMode::Regular);
   for (const TaskRun& run : plan.runs) {
-    if (!run.overrides_path.empty()) WriteJson(out, run.overrides_path, OverridesJson(run));
+    if (!run.overrides_path.empty()) out.Write(run.overrides_path, OverridesJson(run), FileMode::Regular);
   }
-  for (const Service& service : plan.services) WriteJson(out, service.path, ServiceJson(plan, service));
+  std::optional<std::string> network;
+  for (const Service& service : plan.services) {
+    out.Write(service.path, ServiceJson(plan, service, network), FileMode::Regular);
+  }
 }
 
 }  // namespace stackc::ecs

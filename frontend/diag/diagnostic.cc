@@ -43,7 +43,9 @@ void DiagnosticEngine::Append(const DiagnosticEngine& other) {
 static auto SortKey(const Diagnostic& d) {
   // Command-line diagnostics (no file) sort first.
   uint64_t file = d.range.valid() ? uint64_t{d.range.file} + 1 : 0;
-  return std::make_tuple(file, d.range.begin, d.code(), d.message);
+  // A view of the message: the sort compares keys many times, and copying
+  // the message each time was most of its cost.
+  return std::make_tuple(file, d.range.begin, d.code(), std::string_view(d.message));
 }
 
 static bool SameDiagnostic(const Diagnostic& a, const Diagnostic& b) {
@@ -59,9 +61,15 @@ std::vector<Diagnostic> DiagnosticEngine::Sorted() const {
   std::vector<Diagnostic> sorted = diagnostics_;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const Diagnostic& a, const Diagnostic& b) { return SortKey(a) < SortKey(b); });
+  // Repeats have the same sort key, so after the sort they lie in one run of
+  // equal keys: comparing with the kept diagnostics of that run only keeps
+  // this linear in the number of diagnostics (thousands of warnings on a
+  // large stack) instead of quadratic.
   std::vector<Diagnostic> unique;
+  size_t run_begin = 0;
   for (Diagnostic& d : sorted) {
-    bool seen = std::any_of(unique.begin(), unique.end(),
+    if (run_begin < unique.size() && SortKey(unique[run_begin]) != SortKey(d)) run_begin = unique.size();
+    bool seen = std::any_of(unique.begin() + static_cast<std::ptrdiff_t>(run_begin), unique.end(),
                             [&](const Diagnostic& u) { return SameDiagnostic(u, d); });
     if (!seen) unique.push_back(std::move(d));
   }
