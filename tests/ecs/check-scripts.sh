@@ -25,6 +25,7 @@ mapfile -t scripts < <(
     find "$tmp" -path '*/ecs/deploy/*' -name '*.sh' | sort
 )
 bad=0
+parsed=()
 for script in "${scripts[@]}"; do
     name="${script#"$source_dir/"}"
     name="${name#"$tmp/"}"
@@ -49,13 +50,48 @@ for script in "${scripts[@]}"; do
         bad=$((bad + 1))
         continue
     fi
-    if ! out="$(shellcheck -x --shell=bash --severity=warning "$script" 2>&1)"; then
-        echo "check-scripts: FAIL $name: shellcheck"
-        printf '%s\n' "$out" | sed 's/^/    /'
-        bad=$((bad + 1))
-        continue
+    parsed+=("$script")
+done
+
+# Then shellcheck on every script that parsed: a few batches (one process per
+# batch, not per script) side by side, since a process per script was most
+# of this test's time. Only when a batch fails does each script of it get
+# a run of its own, to say which one and why.
+shellcheck_batch() {
+    shellcheck -x --shell=bash --severity=warning "$@" >/dev/null 2>&1 && return 0
+    local script name out
+    for script in "$@"; do
+        name="${script#"$source_dir/"}"
+        name="${name#"$tmp/"}"
+        if ! out="$(shellcheck -x --shell=bash --severity=warning "$script" 2>&1)"; then
+            # One write per script: batches run in parallel.
+            printf 'check-scripts: FAIL %s: shellcheck\n%s\n' "$name" "$(printf '%s\n' "$out" | sed 's/^/    /')"
+            echo "$name" >>"$tmp/shellcheck-failed"
+        fi
+    done
+    return 1
+}
+jobs="$(nproc 2>/dev/null || echo 2)"
+((jobs > 4)) && jobs=4
+per=$(((${#parsed[@]} + jobs - 1) / jobs))
+((per > 0)) || per=1
+pids=()
+for ((i = 0; i < ${#parsed[@]}; i += per)); do
+    shellcheck_batch "${parsed[@]:i:per}" &
+    pids+=($!)
+done
+for pid in "${pids[@]}"; do
+    wait "$pid" || true
+done
+if [[ -f "$tmp/shellcheck-failed" ]]; then
+    bad=$((bad + $(wc -l <"$tmp/shellcheck-failed")))
+fi
+for script in "${parsed[@]}"; do
+    name="${script#"$source_dir/"}"
+    name="${name#"$tmp/"}"
+    if ! grep -qxF "$name" "$tmp/shellcheck-failed" 2>/dev/null; then
+        echo "check-scripts: ok $name"
     fi
-    echo "check-scripts: ok $name"
 done
 echo "check-scripts: ${#scripts[@]} script(s), $bad failed"
 ((${#scripts[@]} > 0 && bad == 0))

@@ -65,13 +65,34 @@ moto_start() {
     export AWS_PAGER=""
     # awscli v1 is a Python package: running it with `python3 -m awscli`
     # skips the launcher (a pyenv shim, say), which matters at hundreds of
-    # calls per test.
-    local cli
-    if "$python" -c 'import awscli.clidriver' 2>/dev/null; then
+    # calls per test. Better still, when this python has awscli (and
+    # socket.send_fds, 3.9+), a fork server imports it once
+    # (tests/ecs/aws-fork-server.py) and each `aws` becomes a small client
+    # (tests/ecs/aws-client.py) whose call forks a child already past the
+    # imports: the 1-3 s of importing awscli/botocore per call is what made
+    # the ECS tests slow. It listens on a unix socket in MOTO_DIR (never a
+    # network port) and lives no longer than the moto server.
+    local cli here socket
+    here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+    socket="$MOTO_DIR/aws.sock"
+    MOTO_AWS_PID=""
+    # MOTO_AWS_SERVER=0 skips it, for a caller that runs the CLI in-process.
+    if [[ "${MOTO_AWS_SERVER:-1}" != 0 ]] &&
+        "$python" -c 'import socket, awscli.clidriver; socket.send_fds' 2>/dev/null &&
+        ((${#socket} < 100)); then  # sun_path holds 108 bytes
+        timeout --kill-after=5 "${MOTO_LIFETIME:-600}" \
+            "$python" "$here/aws-fork-server.py" "$socket" >"$MOTO_DIR/aws-server.log" 2>&1 &
+        MOTO_AWS_PID=$!
+        # The interpreter itself, not a launcher such as a pyenv shim (a
+        # shell script that costs more than the client does).
+        cli="$(printf '%q -I -S %q %q' "$("$python" -c 'import sys; print(sys.executable)')" \
+            "$here/aws-client.py" "$socket")"
+    elif "$python" -c 'import awscli.clidriver' 2>/dev/null; then
         cli="$(printf '%q -m awscli' "$python")"
     else
         cli="$(printf '%q' "$real_aws")"
     fi
+    export MOTO_AWS_PID
     {
         printf '#!/usr/bin/env bash\n'
         printf '# The AWS CLI, always against the local moto server.\n'
@@ -83,7 +104,8 @@ moto_start() {
     for ((i = 0; i < 100; i++)); do
         if "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json", timeout=1)' \
             "$MOTO_ENDPOINT" 2>/dev/null; then
-            return 0
+            moto_wait_aws && return 0
+            return 1
         fi
         if ! kill -0 "$MOTO_PID" 2>/dev/null; then
             break
@@ -95,8 +117,30 @@ moto_start() {
     return 1
 }
 
-# Stops the server (if it still runs) and removes its folder.
+# Waits for the AWS CLI fork server (if any) to listen: it renames its
+# socket into place once it does.
+moto_wait_aws() {
+    local i
+    [[ -n "${MOTO_AWS_PID:-}" ]] || return 0
+    for ((i = 0; i < 150; i++)); do
+        [[ -S "$MOTO_DIR/aws.sock" ]] && return 0
+        kill -0 "$MOTO_AWS_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "moto.sh: the AWS CLI fork server did not start; its log:" >&2
+    sed 's/^/    /' "$MOTO_DIR/aws-server.log" >&2
+    return 1
+}
+
+# Stops the servers (if they still run) and removes their folder.
 moto_stop() {
+    # Killing `timeout` makes it signal its process group: the fork server
+    # and any child still running a call.
+    if [[ -n "${MOTO_AWS_PID:-}" ]]; then
+        kill "$MOTO_AWS_PID" 2>/dev/null || true
+        wait "$MOTO_AWS_PID" 2>/dev/null || true
+        MOTO_AWS_PID=""
+    fi
     if [[ -n "${MOTO_PID:-}" ]]; then
         kill "$MOTO_PID" 2>/dev/null || true
         wait "$MOTO_PID" 2>/dev/null || true

@@ -18,6 +18,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/stackc-validate-ecs.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 export MOTO_LIFETIME="${MOTO_LIFETIME:-540}"
+# validate_ecs.py runs the CLI in its own process: no fork server for `aws`.
+export MOTO_AWS_SERVER=0
 # moto_start keeps the trap above and stops the server before it runs.
 moto_start
 

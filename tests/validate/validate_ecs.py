@@ -27,6 +27,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import botocore.loaders
 from awscli.clidriver import create_clidriver
 
 ENDPOINT = os.environ["MOTO_ENDPOINT"]
@@ -35,10 +36,18 @@ REGION = "us-east-1"
 failures = []
 
 
+# One data loader for every call: a new driver loads the service models
+# and lists the available services (some 1,700 directory listings) again,
+# half a second a call, which is most of this test's time. Each call still
+# gets a driver and session of its own; only the files read are shared.
+LOADER = botocore.loaders.create_loader(os.environ["AWS_DATA_PATH"])
+
+
 def aws(*args):
     """Runs one AWS CLI command; returns (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     driver = create_clidriver()
+    driver.session.register_component("data_loader", LOADER)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = driver.main(["--endpoint-url", ENDPOINT, "--region", REGION, "--output", "json", *args])
     return code, out.getvalue(), err.getvalue()
