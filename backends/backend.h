@@ -63,7 +63,6 @@ class Backend {
 struct BackendEntry {
   std::string_view name;
   std::string_view help;
-  /// Null for a target whose backend is planned but not available yet.
   std::unique_ptr<Backend> (*create)();
 };
 

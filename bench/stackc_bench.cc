@@ -173,7 +173,6 @@ void BM_Pipeline(benchmark::State& state) {
       return compilation.StackFor(std::string(profile), {});
     };
     for (const BackendEntry& entry : Backends()) {
-      if (!entry.create) continue;
       MemorySink sink;
       compilation.Emit(*entry.create(), "", options, sink);
       benchmark::DoNotOptimize(sink);

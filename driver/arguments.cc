@@ -55,9 +55,7 @@ TargetSelection SelectTargets(const std::vector<std::string>& targets) {
   TargetSelection selection;
   for (const std::string& target : targets.empty() ? std::vector<std::string>{"all"} : targets) {
     if (target == "all") {
-      for (const BackendEntry& entry : Backends()) {
-        if (entry.create) chosen.push_back(&entry);
-      }
+      for (const BackendEntry& entry : Backends()) chosen.push_back(&entry);
       continue;
     }
     const BackendEntry* entry = FindBackend(target);
@@ -65,10 +63,6 @@ TargetSelection SelectTargets(const std::vector<std::string>& targets) {
       std::vector<std::string> names{"all"};
       for (const BackendEntry& e : Backends()) names.push_back(std::string(e.name));
       throw UsageError{fmt::format("unknown target '{}'; the targets are {}", target, fmt::join(names, ", "))};
-    }
-    if (!entry->create) {
-      if (selection.unavailable.empty()) selection.unavailable = target;
-      continue;
     }
     chosen.push_back(entry);
   }

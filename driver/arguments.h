@@ -51,13 +51,10 @@ struct CommonFlags {
 /// argument is one of them; false otherwise.
 bool ReadCommonFlag(ArgumentReader& reader, const CommonFlags& flags);
 
-/// The backends that -t values name ("all" is every available one), in the
-/// order of the backend table. Throws UsageError for an unknown name; a
-/// known target without a backend yet is returned in `unavailable` for the
-/// caller to report as it reports errors.
+/// The backends that -t values name ("all" is every one), in the order of
+/// the backend table. Throws UsageError for an unknown name.
 struct TargetSelection {
   std::vector<const BackendEntry*> backends;
-  std::string unavailable;
 };
 TargetSelection SelectTargets(const std::vector<std::string>& targets);
 

@@ -534,9 +534,6 @@ TargetFiles ReadDirectory(const fs::path& directory, const TargetFiles& generate
 
 std::vector<const BackendEntry*> SelectBackends(const DiffOptions& options) {
   TargetSelection selection = SelectTargets(options.targets);
-  if (!selection.unavailable.empty()) {
-    throw UsageError{fmt::format("the {} target is not available yet", selection.unavailable)};
-  }
   return selection.backends;
 }
 

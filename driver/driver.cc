@@ -71,7 +71,7 @@ const Subcommand kSubcommands[] = {
      "written when the stack has errors; each file is replaced atomically and\n"
      "only when its contents change.\n"
      "\n"
-     "  -t, --target TARGET     compose, kubernetes, ecs or all (default: all available)\n"
+     "  -t, --target TARGET     compose, kubernetes, ecs, ci or all (default: all)\n"
      "  -o, --output DIR        directory to write into (created if missing)\n"
      "  --check                 write nothing; exit 1 listing files that are missing,\n"
      "                          stale or extra compared with what a build would write\n"
@@ -179,25 +179,9 @@ void PrintDiagnostics(Compilation& compilation, const Options& options, Terminal
   terminal.err << compilation.RenderDiagnostics(options.format, color);
 }
 
-std::string AvailableTargets() {
-  std::vector<std::string_view> names;
-  for (const BackendEntry& entry : Backends()) {
-    if (entry.create) names.push_back(entry.name);
-  }
-  return fmt::format("{}", fmt::join(names, ", "));
-}
-
 int RunBuild(const Options& options, Terminal& terminal) {
   TargetSelection selection = SelectTargets(options.targets);
   Compilation compilation;
-  if (!selection.unavailable.empty()) {
-    compilation.diags().Report(DiagKind::TargetNotAvailable, {},
-                               fmt::format("the {} target is not available yet in stackc {}", selection.unavailable,
-                                           kVersion))
-        .Note({}, fmt::format("available targets: {}", AvailableTargets()));
-    PrintDiagnostics(compilation, options, terminal);
-    return kExitUsage;
-  }
   const std::vector<const BackendEntry*>& backends = selection.backends;
 
   DiskFileReader reader;

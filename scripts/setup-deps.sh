@@ -2,8 +2,8 @@
 # Installs everything the stackc build and tests need on Debian 12:
 #   1. Debian packages with apt-get (skipped when all are already installed,
 #      so warm runs take well under a second);
-#   2. the pinned npm tools of the Compose validators (tests/validate/install.sh,
-#      installed outside the repo).
+#   2. the pinned npm tools of the Compose, Kubernetes and CI validators
+#      (tests/validate/install.sh, installed outside the repo).
 # Runs as root or through sudo; never asks questions.
 set -euo pipefail
 
@@ -25,6 +25,8 @@ packages=(
     nodejs npm
     # dependency graph rendering
     graphviz
+    # CI validators: Groovy compiles the Jenkinsfiles (on the default Java)
+    groovy default-jre-headless
 )
 
 # A Node.js that already brings its own npm (such as NodeSource's nodejs
@@ -71,7 +73,7 @@ else
         "${missing[@]}" </dev/null
 fi
 
-for tool in cmake ninja g++ antlr4 docker-compose shellcheck node npm dot; do
+for tool in cmake ninja g++ antlr4 docker-compose shellcheck node npm dot groovy; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "setup-deps: '$tool' still not found after installing" >&2
         exit 1

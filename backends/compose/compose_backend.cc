@@ -7,6 +7,7 @@
 
 #include "backends/common/provenance.h"
 #include "backends/common/secrets.h"
+#include "backends/common/test_environment.h"
 #include "backends/common/yaml.h"
 
 namespace stackc::compose {
@@ -50,7 +51,7 @@ class ComposeEmitter {
     std::vector<const Component*> tests;
     for (const Component& c : stack.components()) {
       if (c.kind == ComponentKind::Balancer) continue;
-      if (c.kind == ComponentKind::Task && c.Text("role") == "test") {
+      if (IsTestTask(c)) {
         tests.push_back(&c);
         continue;
       }
@@ -64,10 +65,10 @@ class ComposeEmitter {
       // so that names and environment are those of the test environment.
       const ir::Stack* test_stack = options_.stack_for_profile ? options_.stack_for_profile("test") : nullptr;
       if (!test_stack) test_stack = &stack;
-      std::vector<const Component*> services = TestClosure(*test_stack);
+      std::vector<const Component*> services = TestEnvironment(*test_stack);
       std::string usage;
       for (const Component* c : services) {
-        if (c->kind == ComponentKind::Task && c->Text("role") == "test") {
+        if (IsTestTask(*c)) {
           usage += fmt::format("\nRun the test suite: docker-compose -p {}-test -f docker-compose.test.yml run --rm {}",
                                test_stack->name, c->name);
         }
@@ -83,28 +84,6 @@ class ComposeEmitter {
   }
 
  private:
-  // Every test task and what it needs, transitively; other tasks only when
-  // a test needs them.
-  static std::vector<const Component*> TestClosure(const ir::Stack& stack) {
-    std::set<std::string> names;
-    std::vector<const Component*> work;
-    for (const Component& c : stack.components()) {
-      if (c.kind == ComponentKind::Task && c.Text("role") == "test") work.push_back(&c);
-    }
-    while (!work.empty()) {
-      const Component* c = work.back();
-      work.pop_back();
-      if (!names.insert(c->name).second) continue;
-      for (const auto& [dependency, edge] : stack.DependenciesOf(*c)) work.push_back(dependency);
-    }
-    std::vector<const Component*> services;
-    for (const std::string& name : names) {
-      const Component* c = stack.Find(name);
-      if (c->kind != ComponentKind::Balancer) services.push_back(c);
-    }
-    return services;
-  }
-
   std::string Render(const File& file, const std::string& usage) {
     current_stack_ = file.stack;
     yaml::Emitter out;
@@ -367,11 +346,17 @@ class ComposeEmitter {
   // $ is Compose's interpolation character; a literal one is written $$.
   static std::string Escape(std::string_view text) {
     std::string out;
-    for (char ch : text) {
-      out += ch;
-      if (ch == '$') out += '$';
-    }
+    AppendEscaped(out, text);
     return out;
+  }
+  static void AppendEscaped(std::string& out, std::string_view text) {
+    size_t start = 0;
+    for (size_t dollar = text.find('$'); dollar != std::string_view::npos; dollar = text.find('$', start)) {
+      out.append(text.substr(start, dollar + 1 - start));
+      out += '$';
+      start = dollar + 1;
+    }
+    out.append(text.substr(start));
   }
 
   // Services reach each other by service name on the project's network. A
@@ -390,11 +375,11 @@ class ComposeEmitter {
   void Text(yaml::Emitter& out, const Value& value) {
     std::string text;
     if (value.kind != Value::Kind::Text) {
-      text = Escape(value.LiteralText());
+      AppendEscaped(text, value.LiteralText());
     } else {
       for (const TextPart& part : value.text) {
         switch (part.kind) {
-          case TextPart::Kind::Literal: text += Escape(part.text); break;
+          case TextPart::Kind::Literal: AppendEscaped(text, part.text); break;
           case TextPart::Kind::Secret: {
             std::string variable = SecretVariable(part.text);
             secrets_.insert(part.text);

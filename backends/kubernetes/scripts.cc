@@ -86,17 +86,44 @@ set_image() {
 )SH";
 
 constexpr std::string_view kRunJob = R"SH(
-# Runs a Job to completion: deletes the previous run, creates the Job from
-# its file (with CONTAINER=IMAGE when given: a Job's pod template cannot be
-# changed, so a new image means a new Job), then waits for it.
+# run_job once|again JOB FILE [CONTAINER=IMAGE]: runs a Job to completion.
+# The Job is created from its file, with CONTAINER=IMAGE when given (a Job's
+# pod template cannot be changed, so a new image means a new Job), and is
+# annotated stackc/spec-digest with the sha256 of that manifest. `again`
+# deletes the previous run and creates the Job. `once` keeps a Job with the
+# same digest: one that has completed is not run again, one still running is
+# waited for; any other (another digest, failed) is replaced as with `again`.
 run_job() {
-    local job="$1" file="$2" image="${3:-}"
-    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    local mode="$1" job="$2" file="$3" image="${4:-}" manifest digest state
     if [[ -n "$image" ]]; then
-        kubectl set image --local -f "$file" "$image" -o yaml | kubectl create -f -
+        manifest="$(kubectl set image --local -f "$file" "$image" -o yaml)"
     else
-        kubectl create -f "$file"
+        manifest="$(<"$file")"
     fi
+    digest="$(printf '%s\n' "$manifest" | sha256sum)"
+    digest="${digest%% *}"
+    if [[ "$mode" == once ]]; then
+        state="$(kubectl get job "$job" --ignore-not-found \
+            -o 'jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}')"
+        if [[ -n "$state" && "${state%%,*}" == "$digest" ]]; then
+            case " ${state#*,} " in
+                *" Complete "*)
+                    echo "job $job has already completed with this spec"
+                    return
+                    ;;
+                *" Failed "* | *" FailureTarget "*) ;;
+                *)
+                    echo "job $job is already running with this spec; waiting for it"
+                    wait_for_job "$job"
+                    return
+                    ;;
+            esac
+        fi
+    fi
+    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    printf '%s\n' "$manifest" |
+        kubectl annotate --local -f - "stackc/spec-digest=$digest" -o yaml |
+        kubectl create -f -
     wait_for_job "$job"
 }
 
@@ -192,6 +219,13 @@ class ScriptWriter {
       }
       summary += fmt::format("  {:<9} {} ({})\n", KindWord(s.kind), s.component->name, what);
     }
+    if (jobs) {
+      summary +=
+          "\nSetup tasks run once per spec: each Job carries a digest of what it runs (its file\n"
+          "and image) in annotation stackc/spec-digest. A Job that has already completed with\n"
+          "the same digest is not run again, and one still running with it is waited for;\n"
+          "migrate.sh runs the tasks again.\n";
+    }
     if (!plan_.test_tasks.empty()) {
       summary += fmt::format("\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
                              "(stackc build -t compose), against a database of their own.\n",
@@ -257,7 +291,7 @@ class ScriptWriter {
           text += fmt::format("roll_out {} {}{}\n", KubePath(w->path), Quote(w->component->name), RetagArgument(*w));
           break;
         case Step::Kind::Task:
-          text += fmt::format("run_job {} {}{}\n", Quote(w->component->name), KubePath(w->path), RetagArgument(*w));
+          text += fmt::format("run_job once {} {}{}\n", Quote(w->component->name), KubePath(w->path), RetagArgument(*w));
           break;
         case Step::Kind::Balancer:
           if (s.service >= 0) {
@@ -288,7 +322,10 @@ class ScriptWriter {
                           "kube/deploy/migrate.sh",
                           plan_.stack)
             : fmt::format("Runs the setup tasks of stack {} again{} and waits for each\n"
-                          "to complete, in dependency order:\n{}\nUsage: kube/deploy/migrate.sh{}\n\n"
+                          "to complete, in dependency order:\n{}\n"
+                          "Each runs even when its Job has already completed with the same spec. The Jobs\n"
+                          "carry a digest of that spec, so apply.sh run after it with the same TAG\n"
+                          "does not run them twice.\n\nUsage: kube/deploy/migrate.sh{}\n\n"
                           "Environment:\n{}",
                           plan_.stack, tagged ? ", with the images tagged TAG," : "", names,
                           tagged ? " [TAG]   (default: the current short git commit)" : "", kJobTimeoutDoc));
@@ -445,7 +482,7 @@ build_and_push() {
   }
 
   static std::string RunJob(const Workload& w) {
-    std::string call = fmt::format("run_job {} {}", Quote(w.component->name), KubePath(w.path));
+    std::string call = fmt::format("run_job again {} {}", Quote(w.component->name), KubePath(w.path));
     if (!w.built_repository.empty()) {
       call += fmt::format(" {}\"$tag\"", Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
     }

@@ -168,6 +168,28 @@ std::vector<BlockSchema> BuildStackSettings() {
           {"assign_public_ip", ValueType::Bool,
            "Fargate: give tasks a public IP address, needed to pull public images from public subnets", "true"},
       }});
+  settings.push_back(BlockSchema{
+      "ci",
+      "settings of the CI pipelines (Jenkins, GitHub Actions, GitLab CI)",
+      {
+          {"deploy", ValueType::String, "the target the pipelines deploy with: its migrate and deploy scripts run",
+           "\"kubernetes\"", false, kAnyComponent, {"kubernetes", "ecs"}},
+          {.name = "deploy_profile", .type = ValueType::String,
+           .doc = "the profile the deploy target's files are built with, whose secrets the pipelines pass; unset: "
+                  "the profile of the build"},
+          {.name = "branch", .type = ValueType::String,
+           .doc = "the branch whose pushes are deployed; every other push and pull request only runs the tests",
+           .default_value = "\"main\"", .format = TextFormat::GitBranch},
+          {.name = "stack_dir", .type = ValueType::String,
+           .doc = "folder of the stack file in the repository, where build contexts start",
+           .default_value = "\".\"", .format = TextFormat::RelativePath},
+          {.name = "compose_dir", .type = ValueType::String,
+           .doc = "folder in the repository that holds docker-compose.test.yml (stackc build -t compose)",
+           .default_value = "\".\"", .format = TextFormat::RelativePath},
+          {.name = "deploy_dir", .type = ValueType::String,
+           .doc = "folder in the repository that holds the deploy target's kube/ or ecs/ folder",
+           .default_value = "\".\"", .format = TextFormat::RelativePath},
+      }});
   return settings;
 }
 
@@ -316,6 +338,28 @@ bool AllOf(std::string_view text, std::string_view extra) {
   return true;
 }
 
+// A path inside the repository, relative to its root, that every shell and
+// every CI file's syntax reads back unquoted.
+bool IsRelativePath(std::string_view text) {
+  if (text.empty() || text.front() == '/' || !AllOf(text, "._/-")) return false;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = std::min(text.find('/', start), text.size());
+    std::string_view part = text.substr(start, end - start);
+    if (part == ".." || (part.empty() && end < text.size())) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// A branch name as git allows it, within the characters the CI files can
+// hold without quoting.
+bool IsGitBranch(std::string_view text) {
+  return !text.empty() && AllOf(text, "._/-") && text.front() != '-' && text.front() != '/' && text.back() != '/' &&
+         text.back() != '.' && text.find("..") == std::string_view::npos &&
+         text.find("//") == std::string_view::npos && !text.ends_with(".lock");
+}
+
 bool IsLowerHex(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -408,6 +452,12 @@ std::string_view FormatProblem(TextFormat format, std::string_view text) {
       return IsAwsId(text, "subnet-") ? "" : "a subnet id such as \"subnet-0a1b2c3d\"";
     case TextFormat::SecurityGroupId:
       return IsAwsId(text, "sg-") ? "" : "a security group id such as \"sg-0a1b2c3d\"";
+    case TextFormat::RelativePath:
+      return IsRelativePath(text) ? ""
+                                  : "a folder relative to the repository's root, such as \"deploy/kube\", made of "
+                                    "letters, digits and '._-', without '..'";
+    case TextFormat::GitBranch:
+      return IsGitBranch(text) ? "" : "a branch name such as \"main\" or \"release/2\"";
   }
   return {};
 }

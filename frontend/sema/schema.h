@@ -43,7 +43,7 @@ uint8_t MaskOf(ast::ComponentKind kind);
 /// What a string must look like beyond its type: names and ids that a target
 /// passes to a cloud API, where a typo would otherwise fail only at deploy
 /// time.
-enum class TextFormat { Any, Cidr, EcsName, IamName, AwsRegion, VpcId, SubnetId, SecurityGroupId };
+enum class TextFormat { Any, Cidr, EcsName, IamName, AwsRegion, VpcId, SubnetId, SecurityGroupId, RelativePath, GitBranch };
 
 /// "" when `text` has `format`, else what it should look like, for messages:
 /// "a CIDR block such as \"203.0.113.7/32\"".

@@ -61,25 +61,28 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
 
-TEST(Cli, TargetsWithoutBackendAreAClearError) {
+TEST(Cli, UnknownTargetsAreAUsageError) {
   TempDir dir;
   WriteFile(dir.path() / "s.stack", kGoodStack);
-  for (const char* target : {"ci"}) {
-    RunResult run = RunStackc(dir.path(), {"build", "s.stack", "-t", target, "-o", "out", "--color=never"});
-    EXPECT_EQ(run.exit_code, 2);
-    EXPECT_NE(run.err.find("error[E0401]"), std::string::npos) << run.err;
-    EXPECT_FALSE(fs::exists(dir.path() / "out"));
-  }
+  RunResult run = RunStackc(dir.path(), {"build", "s.stack", "-t", "jenkins", "-o", "out", "--color=never"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("unknown target 'jenkins'; the targets are all, compose, kubernetes, ecs, ci"),
+            std::string::npos)
+      << run.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
 
 TEST(Cli, EveryAvailableTargetBuilds) {
   TempDir dir;
   WriteFile(dir.path() / "s.stack", kGoodStack);
-  for (const char* target : {"compose", "kubernetes", "ecs"}) {
+  for (const char* target : {"compose", "kubernetes", "ecs", "ci"}) {
     RunResult run = RunStackc(dir.path(), {"build", "s.stack", "-t", target, "-o", "out", "--color=never"});
     EXPECT_EQ(run.exit_code, 0) << target << ": " << run.err;
   }
   EXPECT_TRUE(fs::exists(dir.path() / "out/ecs/task-definitions/web.json"));
+  EXPECT_TRUE(fs::exists(dir.path() / "out/Jenkinsfile"));
+  EXPECT_TRUE(fs::exists(dir.path() / "out/.github/workflows/deploy.yml"));
+  EXPECT_TRUE(fs::exists(dir.path() / "out/.gitlab-ci.yml"));
 }
 
 TEST(Cli, ErrorsWriteNothingAndKeepExistingFiles) {

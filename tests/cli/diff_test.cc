@@ -69,7 +69,7 @@ TEST(DiffExitCode, NoChangeIsZero) {
   fs::path stack = BookStack();
   RunResult run = RunStackc(stack.parent_path(), {"diff", stack.string(), stack.string()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out, "compose: no changes\nkubernetes: no changes\necs: no changes\nno changes\n");
+  EXPECT_EQ(run.out, "compose: no changes\nkubernetes: no changes\necs: no changes\nci: no changes\nno changes\n");
 }
 
 TEST(DiffExitCode, SameStackUnderTwoNamesIsZero) {
@@ -125,7 +125,7 @@ TEST(DiffAgainst, BuiltDirectoryIsCurrentThenChanged) {
 
   RunResult same = RunStackc(temp.path(), {"diff", "webapp.stack", "--against", "out"});
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
-  EXPECT_EQ(same.out, "compose: no changes\nkubernetes: no changes\necs: no changes\nno changes\n");
+  EXPECT_EQ(same.out, "compose: no changes\nkubernetes: no changes\necs: no changes\nci: no changes\nno changes\n");
 
   std::string text = ReadFile(stack);
   text.replace(text.find("param tag  = \"latest\""), 21, "param tag  = \"2.0.0\"");

@@ -82,20 +82,27 @@ expect() {
     fi
 }
 
-# The recorded calls must be exactly the text on standard input.
+# The recorded calls must be exactly the text on standard input, where
+# DIGEST stands for any sha256 digest.
 expect_calls() {
     local expected
     expected="$(cat)"
-    if [[ "$(cat "$root/log")" != "$expected" ]]; then
+    if [[ "$(calls)" != "$expected" ]]; then
         fail "the calls differ from the expected ones:"
-        diff <(echo "$expected") "$root/log" | sed 's/^/    /' || true
+        diff <(echo "$expected") <(calls) | sed 's/^/    /' || true
         return 1
     fi
 }
+calls() { sed -E 's/[0-9a-f]{64}/DIGEST/g' "$root/log"; }
+
+# Forgets the calls recorded so far, to check those of the next run only; the
+# fake cluster keeps its state.
+clear_log() { : >"$root/log"; }
 
 status_is() { [[ "$status" -eq "$1" ]]; }
 status_is_not() { [[ "$status" -ne "$1" ]]; }
 stderr_has() { grep -qF -- "$1" "$root/stderr"; }
+stdout_has() { grep -qF -- "$1" "$root/stdout"; }
 log_has() { grep -qF -- "$1" "$root/log"; }
 log_lacks() { ! grep -qF -- "$1" "$root/log"; }
 log_is_empty() { [[ ! -s "$root/log" ]]; }
@@ -103,20 +110,28 @@ nothing_leaks() { ! grep -rqF -- "$1" "$root/log" "$root/stdout" "$root/stderr" 
 
 # ---- apply.sh ----------------------------------------------------------------
 
+# The first calls of apply.sh for the book's stack: its Secret, then its database.
+book_start="$(cat <<'EOF'
+kubectl create secret generic webapp-db-password --from-file=value=/dev/stdin --dry-run=client -o yaml
+kubectl label --local -f - app=webapp -o yaml
+kubectl apply -f -
+kubectl apply -f ROOT/kube/deployments/postgres-deployment.yaml
+kubectl rollout status deployment/postgres --timeout=300s
+EOF
+)"
+
 test_apply_orders_the_book() {
     begin "apply.sh: secrets, database, setup job, app, balancer, with waits" kube-book-development
     # shellcheck disable=SC2016 # a dollar in the value, on purpose
     local secret='s3cr$t pass'
     run "DB_PASSWORD=$secret" apply.sh
     expect "exits 0" status_is 0 || return 0
-    expect_calls <<'EOF' || return 0
-kubectl create secret generic webapp-db-password --from-file=value=/dev/stdin --dry-run=client -o yaml
-kubectl label --local -f - app=webapp -o yaml
-kubectl apply -f -
-kubectl apply -f ROOT/kube/deployments/postgres-deployment.yaml
-kubectl rollout status deployment/postgres --timeout=300s
+    expect_calls <<EOF || return 0
+$book_start
+kubectl get job setup --ignore-not-found -o jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}
 kubectl delete job setup --ignore-not-found --cascade=foreground
-kubectl create -f ROOT/kube/jobs/setup-job.yaml
+kubectl annotate --local -f - stackc/spec-digest=DIGEST -o yaml
+kubectl create -f - (job setup)
 kubectl wait --for=condition=complete job/setup --timeout=5s
 kubectl apply -f ROOT/kube/deployments/webapp-deployment.yaml
 kubectl rollout status deployment/webapp --timeout=300s
@@ -132,15 +147,13 @@ test_apply_with_a_tag_runs_the_built_images_tagged() {
     begin "apply.sh TAG: the setup Job and the app run the image this stack builds, tagged TAG" kube-book-production
     run DB_PASSWORD=x apply.sh 9f8e7d6
     expect "exits 0" status_is 0 || return 0
-    expect_calls <<'EOF' || return 0
-kubectl create secret generic webapp-db-password --from-file=value=/dev/stdin --dry-run=client -o yaml
-kubectl label --local -f - app=webapp -o yaml
-kubectl apply -f -
-kubectl apply -f ROOT/kube/deployments/postgres-deployment.yaml
-kubectl rollout status deployment/postgres --timeout=300s
-kubectl delete job setup --ignore-not-found --cascade=foreground
+    expect_calls <<EOF || return 0
+$book_start
 kubectl set image --local -f ROOT/kube/jobs/setup-job.yaml setup=pacuna/webapp:9f8e7d6 -o yaml
-kubectl create -f - (with setup=pacuna/webapp:9f8e7d6)
+kubectl get job setup --ignore-not-found -o jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}
+kubectl delete job setup --ignore-not-found --cascade=foreground
+kubectl annotate --local -f - stackc/spec-digest=DIGEST -o yaml
+kubectl create -f - (job setup with setup=pacuna/webapp:9f8e7d6)
 kubectl wait --for=condition=complete job/setup --timeout=5s
 kubectl apply -f ROOT/kube/deployments/webapp-deployment.yaml
 kubectl set image deployment/webapp webapp=pacuna/webapp:9f8e7d6
@@ -174,14 +187,12 @@ test_apply_stops_on_a_failed_job() {
     begin "apply.sh: a failed Job prints its logs and stops with non-zero" kube-book-development
     run DB_PASSWORD=x FAKE_FAIL_JOBS=setup apply.sh
     expect "exits non-zero" status_is_not 0 || return 0
-    expect_calls <<'EOF' || return 0
-kubectl create secret generic webapp-db-password --from-file=value=/dev/stdin --dry-run=client -o yaml
-kubectl label --local -f - app=webapp -o yaml
-kubectl apply -f -
-kubectl apply -f ROOT/kube/deployments/postgres-deployment.yaml
-kubectl rollout status deployment/postgres --timeout=300s
+    expect_calls <<EOF || return 0
+$book_start
+kubectl get job setup --ignore-not-found -o jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}
 kubectl delete job setup --ignore-not-found --cascade=foreground
-kubectl create -f ROOT/kube/jobs/setup-job.yaml
+kubectl annotate --local -f - stackc/spec-digest=DIGEST -o yaml
+kubectl create -f - (job setup)
 kubectl wait --for=condition=complete job/setup --timeout=5s
 kubectl get job/setup -o jsonpath={.status.conditions[?(@.type=="Failed")].status}
 kubectl logs job/setup --all-containers=true --prefix=true
@@ -225,11 +236,12 @@ test_apply_orders_a_task_chain() {
     run DB_PASSWORD=x apply.sh
     expect "exits 0" status_is 0 || return 0
     local order
-    order="$(grep -oE '(apply|create) -f ROOT/kube/[a-z/-]+\.yaml|get service [a-z-]+' "$root/log" | tr '\n' ' ')"
+    order="$(grep -oE 'apply -f ROOT/kube/[a-z/-]+\.yaml|create -f - \(job [a-z-]+|get service [a-z-]+' "$root/log" |
+        tr '\n' ' ')"
     expect "in dependency order (got: $order)" test "$order" = "apply -f ROOT/kube/deployments/db-deployment.yaml \
-create -f ROOT/kube/jobs/migrate-job.yaml create -f ROOT/kube/jobs/seed-job.yaml \
+create -f - (job migrate create -f - (job seed \
 apply -f ROOT/kube/deployments/blog-deployment.yaml get service blog \
-create -f ROOT/kube/jobs/warm-cache-job.yaml " || return 0
+create -f - (job warm-cache " || return 0
     pass
 }
 
@@ -251,9 +263,10 @@ test_migrate_runs_the_job_with_the_tag() {
     run migrate.sh 1a2b3c4
     expect "exits 0" status_is 0 || return 0
     expect_calls <<'EOF' || return 0
-kubectl delete job setup --ignore-not-found --cascade=foreground
 kubectl set image --local -f ROOT/kube/jobs/setup-job.yaml setup=pacuna/webapp:1a2b3c4 -o yaml
-kubectl create -f - (with setup=pacuna/webapp:1a2b3c4)
+kubectl delete job setup --ignore-not-found --cascade=foreground
+kubectl annotate --local -f - stackc/spec-digest=DIGEST -o yaml
+kubectl create -f - (job setup with setup=pacuna/webapp:1a2b3c4)
 kubectl wait --for=condition=complete job/setup --timeout=5s
 EOF
     expect "leaves the Job file alone" cmp -s "$root/kube/jobs/setup-job.yaml" \
@@ -266,7 +279,7 @@ test_migrate_defaults_to_the_git_commit() {
     run migrate.sh
     expect "exits 0" status_is 0 || return 0
     expect "asks git" log_has "git -C ROOT/kube/deploy rev-parse --short HEAD" || return 0
-    expect "uses the commit" log_has "kubectl create -f - (with setup=pacuna/webapp:f00ba12)" || return 0
+    expect "uses the commit" log_has "kubectl create -f - (job setup with setup=pacuna/webapp:f00ba12)" || return 0
     pass
 }
 
@@ -296,9 +309,9 @@ test_migrate_runs_a_chain_in_order() {
     local order
     order="$(grep -oE '^kubectl (create -f .*|set image .*)' "$root/log" | tr '\n' '|')"
     expect "in order (got: $order)" test "$order" = "kubectl set image --local -f ROOT/kube/jobs/migrate-job.yaml \
-migrate=example/blog:9z -o yaml|kubectl create -f - (with migrate=example/blog:9z)|kubectl set image --local -f \
-ROOT/kube/jobs/seed-job.yaml seed=example/blog:9z -o yaml|kubectl create -f - (with seed=example/blog:9z)|\
-kubectl create -f ROOT/kube/jobs/warm-cache-job.yaml|" || return 0
+migrate=example/blog:9z -o yaml|kubectl create -f - (job migrate with migrate=example/blog:9z)|kubectl set image \
+--local -f ROOT/kube/jobs/seed-job.yaml seed=example/blog:9z -o yaml|kubectl create -f - (job seed with \
+seed=example/blog:9z)|kubectl create -f - (job warm-cache)|" || return 0
     pass
 }
 
@@ -319,9 +332,10 @@ test_push_builds_migrates_and_rolls_out() {
     expect_calls <<'EOF' || return 0
 docker build -t pacuna/webapp:1a2b3c4 /src/webapp
 docker push pacuna/webapp:1a2b3c4
-kubectl delete job setup --ignore-not-found --cascade=foreground
 kubectl set image --local -f ROOT/kube/jobs/setup-job.yaml setup=pacuna/webapp:1a2b3c4 -o yaml
-kubectl create -f - (with setup=pacuna/webapp:1a2b3c4)
+kubectl delete job setup --ignore-not-found --cascade=foreground
+kubectl annotate --local -f - stackc/spec-digest=DIGEST -o yaml
+kubectl create -f - (job setup with setup=pacuna/webapp:1a2b3c4)
 kubectl wait --for=condition=complete job/setup --timeout=5s
 kubectl set image deployment/webapp webapp=pacuna/webapp:1a2b3c4
 kubectl rollout status deployment/webapp --timeout=300s
@@ -348,6 +362,148 @@ test_push_uses_context_and_dockerfile() {
     pass
 }
 
+# ---- setup Jobs run once per spec --------------------------------------------
+
+# Whether the last run deleted Job $1 and created it again, or left it alone.
+job_recreated() { log_has "kubectl delete job $1 --ignore-not-found" && log_has "kubectl create -f - (job $1"; }
+job_left_alone() { log_lacks "kubectl delete job $1 " && log_lacks "kubectl create -f - (job $1"; }
+
+# The digest the last Job created was annotated with.
+job_digest() { sed -n 's/^kubectl annotate --local -f - stackc\/spec-digest=\([0-9a-f]*\) -o yaml$/\1/p' "$root/log" | tail -n 1; }
+
+test_migrate_annotates_the_job_with_the_digest_of_what_it_runs() {
+    begin "migrate.sh: the Job's annotation is the sha256 of the manifest with the image set" kube-book-production
+    run migrate.sh 1a2b3c4
+    expect "exits 0" status_is 0 || return 0
+    local expected
+    expected="$(PATH="$fakes:$PATH" FAKE_ROOT="$root" FAKE_LOG=/dev/null FAKE_DIR="$root/fake" \
+        kubectl set image --local -f "$root/kube/jobs/setup-job.yaml" setup=pacuna/webapp:1a2b3c4 -o yaml | sha256sum)"
+    expect "annotates with the digest of the set-image output" test "$(job_digest)" = "${expected%% *}" || return 0
+    expect "the Job is created annotated" grep -qx "# fake annotate: stackc/spec-digest=${expected%% *}" \
+        "$root/fake/stdin-create" || return 0
+    pass
+}
+
+test_apply_after_migrate_with_the_same_tag_skips_the_job() {
+    begin "apply.sh TAG after migrate.sh TAG: the completed Job is not run again" kube-book-production
+    run migrate.sh 1a2b3c4
+    expect "migrate.sh exits 0" status_is 0 || return 0
+    clear_log
+    run DB_PASSWORD=x apply.sh 1a2b3c4
+    expect "exits 0" status_is 0 || return 0
+    expect_calls <<EOF || return 0
+$book_start
+kubectl set image --local -f ROOT/kube/jobs/setup-job.yaml setup=pacuna/webapp:1a2b3c4 -o yaml
+kubectl get job setup --ignore-not-found -o jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}
+kubectl apply -f ROOT/kube/deployments/webapp-deployment.yaml
+kubectl set image deployment/webapp webapp=pacuna/webapp:1a2b3c4
+kubectl rollout status deployment/webapp --timeout=300s
+kubectl get service webapp -o wide
+EOF
+    expect "says so" stdout_has "job setup has already completed with this spec" || return 0
+    pass
+}
+
+test_apply_after_push_with_the_same_tag_skips_the_job() {
+    begin "apply.sh TAG after push.sh TAG: the completed Job is not run again" kube-book-production
+    run STACK_DIR=/src push.sh 1a2b3c4
+    expect "push.sh exits 0" status_is 0 || return 0
+    clear_log
+    run DB_PASSWORD=x apply.sh 1a2b3c4
+    expect "exits 0" status_is 0 || return 0
+    expect "leaves the Job alone" job_left_alone setup || return 0
+    expect "says so" stdout_has "job setup has already completed with this spec" || return 0
+    pass
+}
+
+test_apply_with_another_tag_runs_the_job_again() {
+    begin "apply.sh TAG after migrate.sh with another tag: the Job runs again" kube-book-production
+    run migrate.sh 1a2b3c4
+    expect "migrate.sh exits 0" status_is 0 || return 0
+    clear_log
+    run DB_PASSWORD=x apply.sh 5e6f7a8
+    expect "exits 0" status_is 0 || return 0
+    expect "recreates the Job" job_recreated setup || return 0
+    expect "with the new image" log_has "kubectl create -f - (job setup with setup=pacuna/webapp:5e6f7a8)" || return 0
+    expect "waits for it" log_has "kubectl wait --for=condition=complete job/setup --timeout=5s" || return 0
+    pass
+}
+
+test_apply_runs_a_job_once_until_its_file_changes() {
+    begin "apply.sh twice: the Job runs once; after its file changes, again" kube-book-development
+    run DB_PASSWORD=x apply.sh
+    expect "exits 0" status_is 0 || return 0
+    local first
+    first="$(job_digest)"
+    clear_log
+    run DB_PASSWORD=x apply.sh
+    expect "the second run exits 0" status_is 0 || return 0
+    expect "the second run leaves the Job alone" job_left_alone setup || return 0
+    expect "says so" stdout_has "job setup has already completed with this spec" || return 0
+    sed -i 's/backoffLimit: 2/backoffLimit: 3/' "$root/kube/jobs/setup-job.yaml"
+    clear_log
+    run DB_PASSWORD=x apply.sh
+    expect "the third run exits 0" status_is 0 || return 0
+    expect "the third run recreates the Job" job_recreated setup || return 0
+    expect "with another digest" test "$(job_digest)" != "$first" || return 0
+    pass
+}
+
+test_apply_waits_for_a_job_still_running_with_the_same_spec() {
+    begin "apply.sh TAG: a Job with the same digest that is still running is waited for, not recreated" \
+        kube-book-production
+    run migrate.sh 1a2b3c4
+    expect "migrate.sh exits 0" status_is 0 || return 0
+    clear_log
+    run DB_PASSWORD=x FAKE_RUNNING_JOBS=setup apply.sh 1a2b3c4
+    expect "exits 0" status_is 0 || return 0
+    expect "leaves the Job alone" job_left_alone setup || return 0
+    expect "waits for it" log_has "kubectl wait --for=condition=complete job/setup --timeout=5s" || return 0
+    expect "says so" stdout_has "job setup is already running with this spec; waiting for it" || return 0
+    expect "goes on to the app" log_has "kubectl apply -f ROOT/kube/deployments/webapp-deployment.yaml" || return 0
+    pass
+}
+
+test_apply_reruns_a_failed_job_with_the_same_spec() {
+    begin "apply.sh: a Job with the same digest that failed runs again" kube-book-development
+    run DB_PASSWORD=x FAKE_FAIL_JOBS=setup apply.sh
+    expect "the first run fails" status_is_not 0 || return 0
+    clear_log
+    run DB_PASSWORD=x FAKE_FAIL_JOBS=setup apply.sh
+    expect "fails again" status_is_not 0 || return 0
+    expect "recreates the Job" job_recreated setup || return 0
+    pass
+}
+
+test_apply_replaces_a_job_without_a_digest() {
+    begin "apply.sh: a completed Job without the annotation (an older apply.sh) runs again" kube-book-development
+    : >"$root/fake/job-setup"
+    run DB_PASSWORD=x apply.sh
+    expect "exits 0" status_is 0 || return 0
+    expect "recreates the Job" job_recreated setup || return 0
+    pass
+}
+
+test_migrate_always_runs_again() {
+    begin "migrate.sh TAG twice, after apply.sh TAG: the Job runs every time" kube-book-production
+    run DB_PASSWORD=x apply.sh 1a2b3c4
+    expect "apply.sh exits 0" status_is 0 || return 0
+    local round
+    for round in 1 2; do
+        clear_log
+        run migrate.sh 1a2b3c4
+        expect "run $round exits 0" status_is 0 || return 0
+        expect_calls <<'EOF' || return 0
+kubectl set image --local -f ROOT/kube/jobs/setup-job.yaml setup=pacuna/webapp:1a2b3c4 -o yaml
+kubectl delete job setup --ignore-not-found --cascade=foreground
+kubectl annotate --local -f - stackc/spec-digest=DIGEST -o yaml
+kubectl create -f - (job setup with setup=pacuna/webapp:1a2b3c4)
+kubectl wait --for=condition=complete job/setup --timeout=5s
+EOF
+    done
+    pass
+}
+
 # ---- every golden tree -------------------------------------------------------
 
 test_every_tree_applies_each_manifest_once() {
@@ -366,7 +522,13 @@ test_every_tree_applies_each_manifest_once() {
         fi
         local ok=1
         while IFS= read -r file; do
-            count="$(grep -cE "^kubectl (apply|create) -f ROOT/kube/${file#"$root"/kube/}\$" "$root/log" || true)"
+            if [[ "$file" == "$root"/kube/jobs/*-job.yaml ]]; then
+                # Jobs are created through a pipe: kubectl create -f - (job NAME[ with IMAGE])
+                file="${file#"$root"/kube/jobs/}"
+                count="$(grep -cE "^kubectl create -f - \(job ${file%-job.yaml}( with [^)]*)?\)\$" "$root/log" || true)"
+            else
+                count="$(grep -cE "^kubectl (apply|create) -f ROOT/kube/${file#"$root"/kube/}\$" "$root/log" || true)"
+            fi
             if [[ "$count" -ne 1 ]]; then
                 fail "${file#"$root"/} applied $count times"
                 ok=0

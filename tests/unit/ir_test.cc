@@ -334,8 +334,15 @@ TEST(Lower, TargetSettingsDefaultsWithoutABlock) {
   EXPECT_EQ(stack->FindSetting("ecs.cluster"), nullptr);
   EXPECT_EQ(stack->FindSetting("ecs.subnets"), nullptr);
   EXPECT_EQ(stack->FindSetting("ecs.nope"), nullptr);
-  for (const auto& [key, value] : stack->settings) EXPECT_TRUE(key.starts_with("ecs.")) << key;
-  EXPECT_EQ(stack->settings.size(), 5u);
+  // The CI settings' defaults, and deploy_profile absent: the build's own.
+  EXPECT_EQ(stack->FindSetting("ci.deploy")->LiteralText(), "kubernetes");
+  EXPECT_EQ(stack->FindSetting("ci.branch")->LiteralText(), "main");
+  EXPECT_EQ(stack->FindSetting("ci.deploy_dir")->LiteralText(), ".");
+  EXPECT_EQ(stack->FindSetting("ci.deploy_profile"), nullptr);
+  for (const auto& [key, value] : stack->settings) {
+    EXPECT_TRUE(key.starts_with("ecs.") || key.starts_with("ci.")) << key;
+  }
+  EXPECT_EQ(stack->settings.size(), 10u);
 }
 
 constexpr char kSettings[] =

@@ -488,7 +488,7 @@ TEST(Sema, TargetSettingsErrors) {
   EXPECT_EQ(d[9].fixits.at(0).replacement, "ecs");
   EXPECT_EQ(d[10].message, "unknown target block 'compose' at the top level of the stack");
   EXPECT_EQ(d[10].notes.at(0).message, "'compose' settings go into a component: app NAME { compose { ... } }");
-  EXPECT_EQ(d[10].notes.at(1).message, "the targets with stack-level settings are: ecs");
+  EXPECT_EQ(d[10].notes.at(1).message, "the targets with stack-level settings are: ecs, ci");
   EXPECT_EQ(d[11].message, "the ecs settings are already declared");
   EXPECT_EQ(c->At(d[11].notes.at(0).range), "ecs");
 }

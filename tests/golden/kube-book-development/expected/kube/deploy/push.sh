@@ -50,17 +50,44 @@ set_image() {
     kubectl rollout status "deployment/$1" --timeout="$rollout_timeout"
 }
 
-# Runs a Job to completion: deletes the previous run, creates the Job from
-# its file (with CONTAINER=IMAGE when given: a Job's pod template cannot be
-# changed, so a new image means a new Job), then waits for it.
+# run_job once|again JOB FILE [CONTAINER=IMAGE]: runs a Job to completion.
+# The Job is created from its file, with CONTAINER=IMAGE when given (a Job's
+# pod template cannot be changed, so a new image means a new Job), and is
+# annotated stackc/spec-digest with the sha256 of that manifest. `again`
+# deletes the previous run and creates the Job. `once` keeps a Job with the
+# same digest: one that has completed is not run again, one still running is
+# waited for; any other (another digest, failed) is replaced as with `again`.
 run_job() {
-    local job="$1" file="$2" image="${3:-}"
-    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    local mode="$1" job="$2" file="$3" image="${4:-}" manifest digest state
     if [[ -n "$image" ]]; then
-        kubectl set image --local -f "$file" "$image" -o yaml | kubectl create -f -
+        manifest="$(kubectl set image --local -f "$file" "$image" -o yaml)"
     else
-        kubectl create -f "$file"
+        manifest="$(<"$file")"
     fi
+    digest="$(printf '%s\n' "$manifest" | sha256sum)"
+    digest="${digest%% *}"
+    if [[ "$mode" == once ]]; then
+        state="$(kubectl get job "$job" --ignore-not-found \
+            -o 'jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}')"
+        if [[ -n "$state" && "${state%%,*}" == "$digest" ]]; then
+            case " ${state#*,} " in
+                *" Complete "*)
+                    echo "job $job has already completed with this spec"
+                    return
+                    ;;
+                *" Failed "* | *" FailureTarget "*) ;;
+                *)
+                    echo "job $job is already running with this spec; waiting for it"
+                    wait_for_job "$job"
+                    return
+                    ;;
+            esac
+        fi
+    fi
+    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    printf '%s\n' "$manifest" |
+        kubectl annotate --local -f - "stackc/spec-digest=$digest" -o yaml |
+        kubectl create -f -
     wait_for_job "$job"
 }
 
@@ -111,7 +138,7 @@ step "build and push pacuna/webapp:$tag"
 build_and_push 'pacuna/webapp' "$stack_dir"
 
 step 'task setup'
-run_job 'setup' "$kube/jobs/setup-job.yaml" 'setup=pacuna/webapp:'"$tag"
+run_job again 'setup' "$kube/jobs/setup-job.yaml" 'setup=pacuna/webapp:'"$tag"
 
 step 'app webapp'
 set_image 'webapp' 'webapp=pacuna/webapp:'"$tag"

@@ -10,6 +10,11 @@
 #   balancer  inside (Service web)
 #   balancer  outside (Service web)
 #
+# Setup tasks run once per spec: each Job carries a digest of what it runs (its file
+# and image) in annotation stackc/spec-digest. A Job that has already completed with
+# the same digest is not run again, and one still running with it is waited for;
+# migrate.sh runs the tasks again.
+#
 # Test task suite is not deployed: test suites run with docker-compose.test.yml
 # (stackc build -t compose), against a database of their own.
 #
@@ -46,17 +51,44 @@ roll_out() {
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
-# Runs a Job to completion: deletes the previous run, creates the Job from
-# its file (with CONTAINER=IMAGE when given: a Job's pod template cannot be
-# changed, so a new image means a new Job), then waits for it.
+# run_job once|again JOB FILE [CONTAINER=IMAGE]: runs a Job to completion.
+# The Job is created from its file, with CONTAINER=IMAGE when given (a Job's
+# pod template cannot be changed, so a new image means a new Job), and is
+# annotated stackc/spec-digest with the sha256 of that manifest. `again`
+# deletes the previous run and creates the Job. `once` keeps a Job with the
+# same digest: one that has completed is not run again, one still running is
+# waited for; any other (another digest, failed) is replaced as with `again`.
 run_job() {
-    local job="$1" file="$2" image="${3:-}"
-    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    local mode="$1" job="$2" file="$3" image="${4:-}" manifest digest state
     if [[ -n "$image" ]]; then
-        kubectl set image --local -f "$file" "$image" -o yaml | kubectl create -f -
+        manifest="$(kubectl set image --local -f "$file" "$image" -o yaml)"
     else
-        kubectl create -f "$file"
+        manifest="$(<"$file")"
     fi
+    digest="$(printf '%s\n' "$manifest" | sha256sum)"
+    digest="${digest%% *}"
+    if [[ "$mode" == once ]]; then
+        state="$(kubectl get job "$job" --ignore-not-found \
+            -o 'jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}')"
+        if [[ -n "$state" && "${state%%,*}" == "$digest" ]]; then
+            case " ${state#*,} " in
+                *" Complete "*)
+                    echo "job $job has already completed with this spec"
+                    return
+                    ;;
+                *" Failed "* | *" FailureTarget "*) ;;
+                *)
+                    echo "job $job is already running with this spec; waiting for it"
+                    wait_for_job "$job"
+                    return
+                    ;;
+            esac
+        fi
+    fi
+    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    printf '%s\n' "$manifest" |
+        kubectl annotate --local -f - "stackc/spec-digest=$digest" -o yaml |
+        kubectl create -f -
     wait_for_job "$job"
 }
 
@@ -95,7 +127,7 @@ step 'database store'
 roll_out "$kube/deployments/store-deployment.yaml" 'store'
 
 step 'task setup'
-run_job 'setup' "$kube/jobs/setup-job.yaml"
+run_job once 'setup' "$kube/jobs/setup-job.yaml"
 
 step 'app web'
 roll_out "$kube/deployments/web-deployment.yaml" 'web'

@@ -11,6 +11,11 @@
 #   balancer  edge (Service blog)
 #   task      warm-cache (waits until it completes)
 #
+# Setup tasks run once per spec: each Job carries a digest of what it runs (its file
+# and image) in annotation stackc/spec-digest. A Job that has already completed with
+# the same digest is not run again, and one still running with it is waited for;
+# migrate.sh runs the tasks again.
+#
 # Usage: kube/deploy/apply.sh [TAG]   (the images this stack builds run tagged TAG; without it they
 #                               keep the tag these files were generated with)
 #
@@ -47,17 +52,44 @@ roll_out() {
     kubectl rollout status "deployment/$2" --timeout="$rollout_timeout"
 }
 
-# Runs a Job to completion: deletes the previous run, creates the Job from
-# its file (with CONTAINER=IMAGE when given: a Job's pod template cannot be
-# changed, so a new image means a new Job), then waits for it.
+# run_job once|again JOB FILE [CONTAINER=IMAGE]: runs a Job to completion.
+# The Job is created from its file, with CONTAINER=IMAGE when given (a Job's
+# pod template cannot be changed, so a new image means a new Job), and is
+# annotated stackc/spec-digest with the sha256 of that manifest. `again`
+# deletes the previous run and creates the Job. `once` keeps a Job with the
+# same digest: one that has completed is not run again, one still running is
+# waited for; any other (another digest, failed) is replaced as with `again`.
 run_job() {
-    local job="$1" file="$2" image="${3:-}"
-    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    local mode="$1" job="$2" file="$3" image="${4:-}" manifest digest state
     if [[ -n "$image" ]]; then
-        kubectl set image --local -f "$file" "$image" -o yaml | kubectl create -f -
+        manifest="$(kubectl set image --local -f "$file" "$image" -o yaml)"
     else
-        kubectl create -f "$file"
+        manifest="$(<"$file")"
     fi
+    digest="$(printf '%s\n' "$manifest" | sha256sum)"
+    digest="${digest%% *}"
+    if [[ "$mode" == once ]]; then
+        state="$(kubectl get job "$job" --ignore-not-found \
+            -o 'jsonpath={.metadata.annotations.stackc/spec-digest},{.status.conditions[?(@.status=="True")].type}')"
+        if [[ -n "$state" && "${state%%,*}" == "$digest" ]]; then
+            case " ${state#*,} " in
+                *" Complete "*)
+                    echo "job $job has already completed with this spec"
+                    return
+                    ;;
+                *" Failed "* | *" FailureTarget "*) ;;
+                *)
+                    echo "job $job is already running with this spec; waiting for it"
+                    wait_for_job "$job"
+                    return
+                    ;;
+            esac
+        fi
+    fi
+    kubectl delete job "$job" --ignore-not-found --cascade=foreground
+    printf '%s\n' "$manifest" |
+        kubectl annotate --local -f - "stackc/spec-digest=$digest" -o yaml |
+        kubectl create -f -
     wait_for_job "$job"
 }
 
@@ -124,10 +156,10 @@ step 'database db'
 roll_out "$kube/deployments/db-deployment.yaml" 'db'
 
 step 'task migrate'
-run_job 'migrate' "$kube/jobs/migrate-job.yaml" ${tag:+'migrate=example/blog:'"$tag"}
+run_job once 'migrate' "$kube/jobs/migrate-job.yaml" ${tag:+'migrate=example/blog:'"$tag"}
 
 step 'task seed'
-run_job 'seed' "$kube/jobs/seed-job.yaml" ${tag:+'seed=example/blog:'"$tag"}
+run_job once 'seed' "$kube/jobs/seed-job.yaml" ${tag:+'seed=example/blog:'"$tag"}
 
 step 'app blog'
 roll_out "$kube/deployments/blog-deployment.yaml" 'blog' ${tag:+'blog=example/blog:'"$tag"}
@@ -137,6 +169,6 @@ kubectl get service 'blog' -o wide
 echo 'Service blog is open on the NodePort shown above, on every node (on Minikube: minikube service blog --url).'
 
 step 'task warm-cache'
-run_job 'warm-cache' "$kube/jobs/warm-cache-job.yaml"
+run_job once 'warm-cache' "$kube/jobs/warm-cache-job.yaml"
 
 step 'stack blog is applied'
