@@ -206,8 +206,17 @@ int RunBuild(const Options& options, Terminal& terminal) {
   return status;
 }
 
+// DIR/PATH as fs::path's operator/ joins them, without building a path:
+// a rebuild names every file it compares.
 std::string Shown(const Options& options, const std::string& relative) {
-  return (fs::path(options.output) / relative).generic_string();
+  const std::string& directory = options.output;
+  if (directory.empty() || relative.starts_with('/')) return (fs::path(directory) / relative).generic_string();
+  std::string joined;
+  joined.reserve(directory.size() + 1 + relative.size());
+  joined += directory;
+  if (directory.back() != '/') joined += '/';
+  joined += relative;
+  return joined;
 }
 
 // Files of the targets being built that an earlier build wrote and this one
@@ -226,7 +235,7 @@ int CheckOutputs(const Options& options, const GeneratedFiles& generated, Termin
   std::vector<std::string> problems;
   for (const auto& [target, files] : generated) {
     for (const auto& [path, file] : files) {
-      switch (CompareWithDisk(fs::path(options.output) / path, file)) {
+      switch (CompareWithDisk(Shown(options, path).c_str(), file)) {
         case FileState::Current: break;
         case FileState::Missing: problems.push_back("missing: " + Shown(options, path)); break;
         case FileState::Stale: problems.push_back("stale:   " + Shown(options, path)); break;
@@ -262,19 +271,20 @@ int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compil
   std::vector<std::string> outputs;
   for (const auto& [target, files] : generated) {
     for (const auto& [path, file] : files) {
-      fs::path destination = directory / path;
-      outputs.push_back(destination.generic_string());
-      updated.entries.emplace(target, path);
-      if (CompareWithDisk(destination, file) == FileState::Current) {
-        terminal.out << "unchanged " << Shown(options, path) << "\n";
+      std::string shown = Shown(options, path);
+      outputs.push_back(shown);
+      updated.entries.emplace_hint(updated.entries.end(), target, path);
+      if (CompareWithDisk(shown.c_str(), file) == FileState::Current) {
+        terminal.out << "unchanged " << shown << "\n";
         continue;
       }
+      fs::path destination = shown;
       std::string error;
       if (!WriteAtomically(destination, file.contents, file.mode, error)) {
         fail(error);
         continue;
       }
-      terminal.out << "wrote     " << Shown(options, path) << "\n";
+      terminal.out << "wrote     " << shown << "\n";
     }
   }
   for (const auto& entry : manifest.entries) {

@@ -14,14 +14,32 @@ namespace stackc {
 
 namespace fs = std::filesystem;
 
+// One open, fstat and read, without iostreams: the manifest of a large
+// build lists thousands of files.
 static std::optional<std::string> ReadWholeFile(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return std::nullopt;
-  return text.str();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string text(static_cast<size_t>(info.st_size), '\0');
+  size_t got = 0;
+  for (;;) {
+    if (got == text.size()) text.resize(text.size() * 2 + 4096);  // the file grew
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
+  return text;
 }
 
 static fs::perms PermissionsFor(FileMode mode) {
@@ -32,12 +50,15 @@ Manifest Manifest::Read(const fs::path& directory) {
   Manifest manifest;
   std::optional<std::string> text = ReadWholeFile(directory / kFileName);
   if (!text) return manifest;
-  std::istringstream lines(*text);
-  for (std::string line; std::getline(lines, line);) {
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     if (line.empty() || line[0] == '#') continue;
     size_t space = line.find(' ');
-    if (space == std::string::npos) continue;
-    manifest.entries.emplace(line.substr(0, space), line.substr(space + 1));
+    if (space == std::string_view::npos) continue;
+    manifest.entries.emplace_hint(manifest.entries.end(), line.substr(0, space), line.substr(space + 1));
   }
   return manifest;
 }
@@ -52,10 +73,10 @@ std::string Manifest::Render() const {
 
 // A rebuild compares every file it would write with the one on disk, so
 // this is on the path of every build: one open, one fstat and a read of
-// exactly the expected size, without iostreams; a file of another size is
-// stale without being read.
-FileState CompareWithDisk(const fs::path& path, const MemorySink::File& file) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// exactly the expected size plus one byte, without iostreams; a file of
+// another size is stale without being read.
+FileState CompareWithDisk(const char* path, const MemorySink::File& file) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return FileState::Missing;
   struct stat info {};
   FileState state = FileState::Current;
@@ -67,16 +88,19 @@ FileState CompareWithDisk(const fs::path& path, const MemorySink::File& file) {
   } else {
     std::string existing(file.contents.size() + 1, '\0');
     size_t got = 0;
-    // One byte more than expected, to see a file that grew meanwhile.
+    // One byte more than expected, to see a file that grew meanwhile. A
+    // regular file reads short only at its end, so a short read is the
+    // last one: the usual case takes one read, not a second one for EOF.
     while (got < existing.size()) {
-      ssize_t n = ::read(fd, existing.data() + got, existing.size() - got);
+      size_t wanted = existing.size() - got;
+      ssize_t n = ::read(fd, existing.data() + got, wanted);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         state = FileState::Missing;
         break;
       }
-      if (n == 0) break;
       got += static_cast<size_t>(n);
+      if (static_cast<size_t>(n) < wanted) break;
     }
     if (state == FileState::Current &&
         (got != file.contents.size() || existing.compare(0, got, file.contents) != 0)) {
@@ -85,6 +109,10 @@ FileState CompareWithDisk(const fs::path& path, const MemorySink::File& file) {
   }
   ::close(fd);
   return state;
+}
+
+FileState CompareWithDisk(const fs::path& path, const MemorySink::File& file) {
+  return CompareWithDisk(path.c_str(), file);
 }
 
 bool WriteAtomically(const fs::path& path, const std::string& contents, FileMode mode, std::string& error) {

@@ -29,6 +29,7 @@ class Manifest {
 
 enum class FileState { Current, Missing, Stale };
 FileState CompareWithDisk(const std::filesystem::path& path, const MemorySink::File& file);
+FileState CompareWithDisk(const char* path, const MemorySink::File& file);
 
 /// Writes `contents` through a temporary file and a rename, so a reader
 /// never sees half a file. Returns false, with `error` set, on failure.

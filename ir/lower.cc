@@ -1,7 +1,10 @@
 #include "ir/lower.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -17,6 +20,34 @@ struct Reference {
   SourceRange origin;
 };
 
+// One component's properties as evaluated so far (memoized), and the
+// references to other components each property's expressions made. Small
+// maps per component: keys of "component.property" in one map for the whole
+// stack made every lookup compare long common prefixes in a deep tree.
+struct ComponentState {
+  std::map<std::string, Value, std::less<>> values;
+  std::map<std::string, std::vector<Reference>, std::less<>> references;
+};
+
+// A value being evaluated: a component's property, or a param when
+// `component` is null. The name outlives the evaluation (it points into the
+// syntax tree, the checked stack, the overrides or a literal).
+struct Evaluating {
+  const CheckedComponent* component;
+  std::string_view name;
+
+  std::string Describe() const {
+    return component ? component->name + "." + std::string(name) : "param " + std::string(name);
+  }
+  bool operator==(const Evaluating& other) const { return component == other.component && name == other.name; }
+};
+
+// A schema default of a component kind, keyed as in Component::properties.
+struct Default {
+  std::string key;
+  Value value;
+};
+
 class Lowerer {
  public:
   Lowerer(const CheckedStack& checked, const LowerOptions& options, DiagnosticEngine& diags)
@@ -24,27 +55,56 @@ class Lowerer {
 
   std::unique_ptr<Stack> Run() {
     size_t errors_before = diags_.error_count();
+    states_.reserve(checked_.components.size());
+    by_name_.reserve(checked_.components.size());
+    for (const auto& [name, checked] : checked_.components) {
+      states_.try_emplace(&checked);
+      by_name_.emplace(name, &checked);
+    }
     const ast::ProfileDecl* profile = FindProfile();
     if (!options_.profile.empty() && !profile) return nullptr;
     CollectOverrides(profile);
     ResolveParams();
     if (diags_.error_count() != errors_before) return nullptr;
 
-    std::vector<Component> components;
+    // Every property that is set, in a template, the component or the
+    // profile, is evaluated first; values are memoized and read by the
+    // properties of other components, so they are moved into the components
+    // only once all are done.
+    std::vector<std::vector<std::string_view>> set_properties;
+    set_properties.reserve(checked_.components.size());
     for (const auto& [name, checked] : checked_.components) {
-      Component c{checked.kind, name, checked.decl->name.range, checked.decl->body.range, {}};
-      std::set<std::string> set_properties;
-      for (const auto& [property, layers] : checked.properties) set_properties.insert(property);
-      std::string prefix = name + ".";
+      std::vector<std::string_view>& names = set_properties.emplace_back();
+      names.reserve(checked.properties.size());
+      for (const auto& [property, layers] : checked.properties) names.push_back(property);
       // The paths under the prefix are contiguous in the sorted map: a scan
       // of every override per component was quadratic with a profile that
       // overrides most components.
-      for (auto it = overrides_.lower_bound(prefix); it != overrides_.end() && it->first.starts_with(prefix); ++it) {
-        set_properties.insert(it->first.substr(prefix.size()));
+      size_t own = names.size();
+      if (!overrides_.empty()) {
+        std::string prefix = name + ".";
+        for (auto it = overrides_.lower_bound(prefix); it != overrides_.end() && it->first.starts_with(prefix); ++it) {
+          names.push_back(std::string_view(it->first).substr(prefix.size()));
+        }
       }
-      for (const std::string& property : set_properties) {
-        Value value = Property(checked, property);
-        if (!value.is_none()) c.properties[property] = std::move(value);
+      if (names.size() > own) {
+        std::sort(names.begin() + static_cast<std::ptrdiff_t>(own), names.end());
+        std::inplace_merge(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(own), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
+      }
+      for (std::string_view property : names) Property(checked, property);
+    }
+
+    std::vector<Component> components;
+    components.reserve(checked_.components.size());
+    size_t index = 0;
+    for (const auto& [name, checked] : checked_.components) {
+      Component c{checked.kind, name, checked.decl->name.range, checked.decl->body.range, {}};
+      ComponentState& state = states_[&checked];
+      for (std::string_view property : set_properties[index++]) {
+        auto it = state.values.find(property);
+        if (it == state.values.end() || it->second.is_none()) continue;
+        c.properties.emplace_hint(c.properties.end(), it->first, std::move(it->second));
       }
       AddDefaults(c);
       components.push_back(std::move(c));
@@ -124,8 +184,7 @@ class Lowerer {
           .Note({}, fmt::format("give it a default, set it in a profile, or pass --set {}=VALUE", name));
       return params_[name] = Value{};
     }
-    std::string key = "param " + name;
-    if (!BeginEvaluation(key, source->range)) return {};
+    if (!BeginEvaluation({nullptr, name}, source->range)) return {};
     bool outer_duration_context = duration_context_;
     duration_context_ = param.type == ValueType::Duration;
     Value value = AsType(Evaluate(*source, nullptr, nullptr), param.type);
@@ -136,21 +195,32 @@ class Lowerer {
 
   // Values are evaluated on demand; a value met again while it is being
   // evaluated is defined through itself.
-  bool BeginEvaluation(const std::string& key, SourceRange use) {
-    if (std::find(evaluating_.begin(), evaluating_.end(), key) == evaluating_.end()) {
+  bool BeginEvaluation(const Evaluating& key, SourceRange use) {
+    auto start = std::find(evaluating_.begin(), evaluating_.end(), key);
+    if (start == evaluating_.end()) {
       evaluating_.push_back(key);
       return true;
     }
     if (!value_cycle_reported_) {
       value_cycle_reported_ = true;
       std::string chain;
-      auto start = std::find(evaluating_.begin(), evaluating_.end(), key);
-      for (auto it = start; it != evaluating_.end(); ++it) chain += *it + " -> ";
-      diags_.Report(DiagKind::ValueCycle, use, fmt::format("'{}' is defined through itself: {}{}", key, chain, key));
+      for (auto it = start; it != evaluating_.end(); ++it) chain += it->Describe() + " -> ";
+      std::string described = key.Describe();
+      diags_.Report(DiagKind::ValueCycle, use,
+                    fmt::format("'{}' is defined through itself: {}{}", described, chain, described));
     }
     return false;
   }
   void EndEvaluation() { evaluating_.pop_back(); }
+
+  ComponentState& StateOf(const CheckedComponent& component) { return states_[&component]; }
+
+  // checked_.FindComponent by hash: references name components thousands
+  // of times in a large stack.
+  const CheckedComponent* FindComponent(std::string_view name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : it->second;
+  }
 
   // An int where a quantity is expected is a number of base units.
   static Value AsType(Value value, ValueType type) {
@@ -212,22 +282,22 @@ class Lowerer {
   // The value of `component.property`, memoized; a property that is being
   // evaluated again is a value cycle. A reference into the memo (a map, so
   // it stays valid), so that callers copy a value only when they keep it.
-  const Value& Property(const CheckedComponent& component, const std::string& property, SourceRange use = {}) {
+  const Value& Property(const CheckedComponent& component, std::string_view property, SourceRange use = {}) {
     static const Value kNone;
-    std::string key = component.name + "." + property;
-    if (auto it = values_.find(key); it != values_.end()) return it->second;
-    if (!BeginEvaluation(key, use)) return kNone;
-    std::vector<const Expr*> layers;
-    if (auto it = component.properties.find(property); it != component.properties.end()) layers = it->second;
-    if (auto o = overrides_.find(key); o != overrides_.end()) layers.push_back(o->second);
-    std::vector<Reference>& refs = references_[key];
+    ComponentState& state = StateOf(component);
+    if (auto it = state.values.find(property); it != state.values.end()) return it->second;
+    if (!BeginEvaluation({&component, property}, use)) return kNone;
+    const std::vector<const Expr*>* set = nullptr;
+    if (auto it = component.properties.find(property); it != component.properties.end()) set = &it->second;
+    const Expr* overridden = Override(component.name, property);
+    std::vector<Reference> refs;
     Value result;
     const PropertySchema* schema = PropertySchemaOf(component.kind, property);
     bool outer_duration_context = duration_context_;
     duration_context_ = schema && schema->type == ValueType::Duration;
     if (schema && schema->type == ValueType::Env) {
       result.kind = Value::Kind::Map;
-      for (const Expr* layer : layers) {
+      auto merge = [&](const Expr* layer) {
         Value map = Evaluate(*layer, &component, &refs);
         // The first layer's entries are taken whole rather than one by one.
         if (result.entries.empty()) {
@@ -236,19 +306,36 @@ class Lowerer {
           for (auto& [k, v] : map.entries) result.entries[k] = std::move(v);
         }
         result.origin = map.origin;
+      };
+      if (set) {
+        for (const Expr* layer : *set) merge(layer);
       }
-    } else if (!layers.empty()) {
-      result = Evaluate(*layers.back(), &component, &refs);
+      if (overridden) merge(overridden);
+    } else if (overridden) {
+      result = Evaluate(*overridden, &component, &refs);
+    } else if (set && !set->empty()) {
+      result = Evaluate(*set->back(), &component, &refs);
     } else if (schema) {
       result = DefaultValue(*schema);
     }
     if (schema) result = AsType(std::move(result), schema->type);
     duration_context_ = outer_duration_context;
     EndEvaluation();
-    return values_.insert_or_assign(std::move(key), std::move(result)).first->second;
+    if (!refs.empty()) state.references[std::string(property)] = std::move(refs);
+    return state.values.insert_or_assign(std::string(property), std::move(result)).first->second;
   }
 
-  static const PropertySchema* PropertySchemaOf(ComponentKind kind, const std::string& property) {
+  // The profile's expression for `component.property`, or null.
+  const Expr* Override(std::string_view component, std::string_view property) {
+    if (overrides_.empty()) return nullptr;
+    override_key_.assign(component);
+    override_key_ += '.';
+    override_key_ += property;
+    auto it = overrides_.find(override_key_);
+    return it == overrides_.end() ? nullptr : it->second;
+  }
+
+  static const PropertySchema* PropertySchemaOf(ComponentKind kind, std::string_view property) {
     const KindSchema& schema = SchemaOf(kind);
     size_t dot = property.find('.');
     if (dot == std::string::npos) return schema.FindProperty(property);
@@ -275,17 +362,30 @@ class Lowerer {
     }
   }
 
+  // The schema's defaults of each kind, built once: every component takes
+  // the defaults it does not set.
+  static const std::vector<Default>& DefaultsOf(ComponentKind kind) {
+    static const std::array<std::vector<Default>, 4> all = [] {
+      std::array<std::vector<Default>, 4> defaults;
+      for (ComponentKind k : {ComponentKind::App, ComponentKind::Database, ComponentKind::Task, ComponentKind::Balancer}) {
+        const KindSchema& schema = SchemaOf(k);
+        std::vector<Default>& list = defaults[static_cast<size_t>(k)];
+        auto add = [&](const PropertySchema& p, std::string key) {
+          Value v = DefaultValue(p);
+          if (!v.is_none()) list.push_back({std::move(key), std::move(v)});
+        };
+        for (const PropertySchema& p : schema.properties) add(p, std::string(p.name));
+        for (const BlockSchema& block : schema.blocks) {
+          for (const PropertySchema& p : block.properties) add(p, fmt::format("{}.{}", block.name, p.name));
+        }
+      }
+      return defaults;
+    }();
+    return all[static_cast<size_t>(kind)];
+  }
+
   void AddDefaults(Component& c) {
-    const KindSchema& schema = SchemaOf(c.kind);
-    auto add = [&](const PropertySchema& p, std::string key) {
-      if (c.properties.count(key)) return;
-      Value v = DefaultValue(p);
-      if (!v.is_none()) c.properties[std::move(key)] = std::move(v);
-    };
-    for (const PropertySchema& p : schema.properties) add(p, std::string(p.name));
-    for (const BlockSchema& block : schema.blocks) {
-      for (const PropertySchema& p : block.properties) add(p, fmt::format("{}.{}", block.name, p.name));
-    }
+    for (const Default& d : DefaultsOf(c.kind)) c.properties.try_emplace(d.key, d.value);
   }
 
   // ---- Stack-level target settings ------------------------------------------
@@ -294,8 +394,8 @@ class Lowerer {
   // the profile, else the block, else the schema default. A param or
   // component named like the target owns profile paths that start with its
   // name (sema reports the clash), so its overrides are not settings.
-  std::map<std::string, Value> Settings() {
-    std::map<std::string, Value> settings;
+  std::map<std::string, Value, std::less<>> Settings() {
+    std::map<std::string, Value, std::less<>> settings;
     for (const BlockSchema& target : AllStackSettings()) {
       std::string name(target.name);
       bool hidden = checked_.params.count(name) || checked_.FindComponent(name);
@@ -338,7 +438,8 @@ class Lowerer {
       }
       Value env = app->properties["env"];
       for (auto& [k, v] : env.entries) v.derived = true;
-      for (auto& [k, v] : task.properties["env"].entries) env.entries[k] = v;
+      // The task's own env is replaced just below: its entries are moved.
+      for (auto& [k, v] : task.properties["env"].entries) env.entries[k] = std::move(v);
       env.kind = Value::Kind::Map;
       task.properties["env"] = std::move(env);
       InheritReferences(app->name, task.name, "env");
@@ -346,10 +447,17 @@ class Lowerer {
   }
 
   void InheritReferences(const std::string& from, const std::string& to, std::string_view property) {
-    const std::vector<Reference>& refs = references_[from + "." + std::string(property)];
-    std::vector<Reference>& target = references_[to + "." + std::string(property)];
-    for (const Reference& r : refs) {
-      if (r.component != to) target.push_back(r);
+    const CheckedComponent* source = FindComponent(from);
+    const CheckedComponent* destination = FindComponent(to);
+    if (!source || !destination) return;
+    const ComponentState& from_state = StateOf(*source);
+    auto refs = from_state.references.find(property);
+    if (refs == from_state.references.end()) return;
+    std::vector<Reference>* target = nullptr;
+    for (const Reference& r : refs->second) {
+      if (r.component == to) continue;
+      if (!target) target = &StateOf(*destination).references[std::string(property)];
+      target->push_back(r);
     }
   }
 
@@ -429,7 +537,7 @@ class Lowerer {
     if (value.kind == Value::Kind::Text) {
       for (const TextPart& part : value.text) AppendText(text, part);
     } else {
-      AppendText(text, {TextPart::Kind::Literal, value.LiteralText(), ""});
+      AppendText(text, TextPart{TextPart::Kind::Literal, value.LiteralText(), ""});
     }
   }
 
@@ -455,8 +563,8 @@ class Lowerer {
       v.derived = true;
       return v;
     }
-    if (checked_.params.count(head)) return Param(head);
-    const CheckedComponent* target = checked_.FindComponent(head);
+    if (auto param = checked_.params.find(head); param != checked_.params.end()) return Param(param->first);
+    const CheckedComponent* target = FindComponent(head);
     if (!target) return {};
     if (path.size() == 1) {
       Value v;
@@ -481,8 +589,8 @@ class Lowerer {
       v.text.push_back({TextPart::Kind::Symbol, target.name, "host"});
       return v;
     };
-    auto required = [&](const std::string& property) {
-      Value v = Property(target, property, use);
+    auto required = [&](std::string_view property) -> const Value& {
+      const Value& v = Property(target, property, use);
       if (v.is_none() && !value_cycle_reported_) {
         diags_.Report(DiagKind::UnknownAttribute, use,
                       fmt::format("'{}.{}' has no value: {} '{}' does not set '{}'", target.name, attribute,
@@ -496,10 +604,10 @@ class Lowerer {
       Value url;
       url.kind = Value::Kind::Text;
       if (target.kind == ComponentKind::Database) {
-        Value scheme = Property(target, "scheme", use);
+        const Value& scheme = Property(target, "scheme", use);
         AppendText(url.text, {TextPart::Kind::Literal, (scheme.is_none() ? std::string("tcp") : scheme.LiteralText()) + "://", ""});
-        Value user = Property(target, "user", use);
-        Value password = Property(target, "password", use);
+        const Value& user = Property(target, "user", use);
+        const Value& password = Property(target, "password", use);
         if (!user.is_none()) {
           AppendAsText(url.text, user);
           if (!password.is_none()) {
@@ -521,7 +629,7 @@ class Lowerer {
         AppendAsText(url.text, required("port"));
       }
       if (target.kind == ComponentKind::Database) {
-        Value name = Property(target, "name", use);
+        const Value& name = Property(target, "name", use);
         if (!name.is_none()) {
           AppendText(url.text, {TextPart::Kind::Literal, "/", ""});
           AppendAsText(url.text, name);
@@ -536,11 +644,14 @@ class Lowerer {
 
   void AddEdges(Stack& stack) {
     for (const Component& c : stack.components()) {
-      for (const auto& [property, value] : c.properties) {
-        auto refs = references_.find(c.name + "." + property);
-        if (refs != references_.end()) {
+      const CheckedComponent* checked = FindComponent(c.name);
+      const ComponentState* state = checked ? &StateOf(*checked) : nullptr;
+      if (state && !state->references.empty()) {
+        for (const auto& [property, value] : c.properties) {
+          auto refs = state->references.find(property);
+          if (refs == state->references.end()) continue;
           for (const Reference& r : refs->second) {
-            stack.AddDependency(r.component, c.name, {EdgeKind::Reference, r.origin, r.attribute});
+            stack.AddDependency(stack.Find(r.component), &c, {EdgeKind::Reference, r.origin, r.attribute});
           }
         }
       }
@@ -552,11 +663,11 @@ class Lowerer {
         }
         if (value->kind == Value::Kind::Ref) add(*value);
       };
-      each_ref("needs", [&](const Value& r) { stack.AddDependency(r.literal, c.name, {EdgeKind::Needs, r.origin, ""}); });
-      each_ref("after", [&](const Value& r) { stack.AddDependency(r.literal, c.name, {EdgeKind::After, r.origin, ""}); });
-      each_ref("before", [&](const Value& r) { stack.AddDependency(c.name, r.literal, {EdgeKind::Before, r.origin, ""}); });
+      each_ref("needs", [&](const Value& r) { stack.AddDependency(stack.Find(r.literal), &c, {EdgeKind::Needs, r.origin, ""}); });
+      each_ref("after", [&](const Value& r) { stack.AddDependency(stack.Find(r.literal), &c, {EdgeKind::After, r.origin, ""}); });
+      each_ref("before", [&](const Value& r) { stack.AddDependency(&c, stack.Find(r.literal), {EdgeKind::Before, r.origin, ""}); });
       if (c.kind == ComponentKind::Balancer) {
-        each_ref("route", [&](const Value& r) { stack.AddDependency(r.literal, c.name, {EdgeKind::Route, r.origin, ""}); });
+        each_ref("route", [&](const Value& r) { stack.AddDependency(stack.Find(r.literal), &c, {EdgeKind::Route, r.origin, ""}); });
       }
     }
   }
@@ -589,12 +700,13 @@ class Lowerer {
   const CheckedStack& checked_;
   const LowerOptions& options_;
   DiagnosticEngine& diags_;
-  std::map<std::string, const Expr*> overrides_;
+  std::map<std::string, const Expr*, std::less<>> overrides_;
+  std::string override_key_;  // reused to look overrides up
   std::map<std::string, Value> params_;
-  std::map<std::string, Value> values_;
-  std::map<std::string, std::vector<Reference>> references_;
+  std::unordered_map<const CheckedComponent*, ComponentState> states_;
+  std::unordered_map<std::string_view, const CheckedComponent*> by_name_;
   std::map<std::string, std::string> sets_;
-  std::vector<std::string> evaluating_;  // keys of the values being evaluated, outermost first
+  std::vector<Evaluating> evaluating_;  // the values being evaluated, outermost first
   bool value_cycle_reported_ = false;    // later "has no value" errors would be its echoes
   std::set<std::string> unset_reported_;
   bool duration_context_ = false;

@@ -8,12 +8,12 @@
 namespace stackc::ir {
 
 const Value* Component::Find(std::string_view property) const {
-  auto it = properties.find(std::string(property));
+  auto it = properties.find(property);
   return it == properties.end() ? nullptr : &it->second;
 }
 
 const Value* Stack::FindSetting(std::string_view key) const {
-  auto it = settings.find(std::string(key));
+  auto it = settings.find(key);
   return it == settings.end() ? nullptr : &it->second;
 }
 
@@ -68,8 +68,10 @@ const Component* Stack::Find(std::string_view wanted) const {
 }
 
 void Stack::AddDependency(std::string_view before, std::string_view after, Dependency dependency) {
-  const Component* from = Find(before);
-  const Component* to = Find(after);
+  AddDependency(Find(before), Find(after), std::move(dependency));
+}
+
+void Stack::AddDependency(const Component* from, const Component* to, Dependency dependency) {
   if (!from || !to) return;
   Vertex u = VertexOf(*from), v = VertexOf(*to);
   for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {

@@ -24,7 +24,7 @@ struct Component {
   /// Every property of the kind that has a value: set, inherited from a
   /// template or `from`, or defaulted by the schema. Block properties are
   /// keyed "compose.source_mount".
-  std::map<std::string, Value> properties;
+  std::map<std::string, Value, std::less<>> properties;
 
   const Value* Find(std::string_view property) const;
   /// The property's literal text, or "" when it is unset.
@@ -62,7 +62,7 @@ class Stack {
   /// Stack-level target settings from top-level blocks such as `ecs { ... }`,
   /// resolved for the profile (defaults from the schema included), keyed
   /// "ecs.cluster".
-  std::map<std::string, Value> settings;
+  std::map<std::string, Value, std::less<>> settings;
   const Value* FindSetting(std::string_view key) const;
 
   /// Components are sorted by name and never change after construction.
@@ -74,6 +74,8 @@ class Stack {
 
   /// Adds u -> v, once per (u, v, kind).
   void AddDependency(std::string_view before, std::string_view after, Dependency dependency);
+  /// The same for two of this stack's components; nothing when either is null.
+  void AddDependency(const Component* before, const Component* after, Dependency dependency);
 
   /// Components that `component` depends on directly, with why, sorted by name.
   std::vector<std::pair<const Component*, const Dependency*>> DependenciesOf(const Component& component) const;

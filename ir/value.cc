@@ -76,4 +76,15 @@ void AppendText(std::vector<TextPart>& parts, const TextPart& part) {
   parts.push_back(part);
 }
 
+void AppendText(std::vector<TextPart>& parts, TextPart&& part) {
+  if (part.kind == TextPart::Kind::Literal) {
+    if (part.text.empty()) return;
+    if (!parts.empty() && parts.back().kind == TextPart::Kind::Literal) {
+      parts.back().text += part.text;
+      return;
+    }
+  }
+  parts.push_back(std::move(part));
+}
+
 }  // namespace stackc::ir

@@ -53,5 +53,6 @@ struct Value {
 };
 
 void AppendText(std::vector<TextPart>& parts, const TextPart& part);
+void AppendText(std::vector<TextPart>& parts, TextPart&& part);
 
 }  // namespace stackc::ir

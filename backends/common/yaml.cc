@@ -195,21 +195,9 @@ Emitter& Emitter::operator<<(Manip manip) {
   return *this;
 }
 
-bool Emitter::FlowInEffect() const {
-  if (next_flow_) return true;
-  for (const Group& g : groups_) {
-    if (g.set_flow) return true;
-  }
-  return false;
-}
+bool Emitter::FlowInEffect() const { return next_flow_ || flow_groups_ > 0; }
 
-bool Emitter::QuotedInEffect() const {
-  if (next_quoted_) return true;
-  for (const Group& g : groups_) {
-    if (g.set_quoted) return true;
-  }
-  return false;
-}
+bool Emitter::QuotedInEffect() const { return next_quoted_ || quoted_groups_ > 0; }
 
 void Emitter::Document() {
   assert(groups_.empty());
@@ -263,6 +251,8 @@ void Emitter::BeginGroup(bool seq) {
   group.flow = flow;
   group.set_flow = next_flow_;
   group.set_quoted = next_quoted_;
+  flow_groups_ += group.set_flow ? 1 : 0;
+  quoted_groups_ += group.set_quoted ? 1 : 0;
   groups_.push_back(group);
   next_flow_ = next_quoted_ = next_long_key_ = false;
 }
@@ -278,6 +268,8 @@ void Emitter::EndGroup(bool seq) {
     if (!was_flow || g.children == 0) out_ += seq ? '[' : '{';
     out_ += seq ? ']' : '}';
   }
+  flow_groups_ -= g.set_flow ? 1 : 0;
+  quoted_groups_ -= g.set_quoted ? 1 : 0;
   groups_.pop_back();
   if (!groups_.empty()) indent_ -= kIndent;
   next_flow_ = next_quoted_ = next_long_key_ = false;

@@ -90,6 +90,11 @@ class Emitter {
   std::vector<Group> groups_;
   size_t indent_ = 0;  // of the current group's entries
   size_t documents_ = 0;
+  // Open groups that took over a Flow or DoubleQuoted marker, so that
+  // whether one is in effect is known without walking the groups for
+  // every scalar.
+  size_t flow_groups_ = 0;
+  size_t quoted_groups_ = 0;
   // Markers streamed since the last node; a collection takes them over.
   bool next_flow_ = false;
   bool next_quoted_ = false;

@@ -118,7 +118,9 @@ void StackTokenSource::Advance() {
   ++index_;
 }
 
-std::unique_ptr<antlr4::Token> StackTokenSource::nextToken() {
+std::unique_ptr<antlr4::Token> StackTokenSource::nextToken() { return MakeToken(Scan()); }
+
+StackTokenSource::Scanned StackTokenSource::Scan() {
   const size_t start_pos = pos_;
   const size_t start_index = index_;
   const size_t start_line = line_;
@@ -212,14 +214,34 @@ std::unique_ptr<antlr4::Token> StackTokenSource::nextToken() {
     Advance();
   }
 
+  return {type, channel, start_pos, start_index, start_line, start_column};
+}
+
+std::unique_ptr<antlr4::Token> StackTokenSource::MakeToken(const Scanned& scanned) {
   auto token = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(this, nullptr),
-                                                     type, channel, start_index, index_ - 1);
-  token->setLine(start_line);
-  token->setCharPositionInLine(start_column);
-  // The token has no character stream to read its text from, so it holds it.
-  token->setText(type == antlr4::Token::EOF ? std::string("<EOF>")
-                                            : std::string(text_.substr(start_pos, pos_ - start_pos)));
+                                                     scanned.type, scanned.channel, scanned.start_index, index_ - 1);
+  FillToken(*token, scanned);
   return token;
+}
+
+void StackTokenSource::FillToken(antlr4::CommonToken& token, const Scanned& scanned) {
+  token.setLine(scanned.start_line);
+  token.setCharPositionInLine(scanned.start_column);
+  // The token has no character stream to read its text from, so it holds it.
+  token.setText(scanned.type == antlr4::Token::EOF ? std::string("<EOF>")
+                                                   : std::string(text_.substr(scanned.start_pos, pos_ - scanned.start_pos)));
+}
+
+void StackTokenSource::AppendVisibleTokens(std::vector<antlr4::CommonToken>& tokens) {
+  for (;;) {
+    Scanned scanned = Scan();
+    if (scanned.type == antlr4::Token::EOF) break;
+    if (scanned.channel != antlr4::Token::DEFAULT_CHANNEL) continue;
+    antlr4::CommonToken& token =
+        tokens.emplace_back(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(this, nullptr), scanned.type,
+                            scanned.channel, scanned.start_index, index_ - 1);
+    FillToken(token, scanned);
+  }
 }
 
 std::vector<std::unique_ptr<antlr4::Token>> StackTokenSource::getAllTokens() {

@@ -27,6 +27,10 @@ class StackTokenSource : public antlr4::TokenSource {
   std::unique_ptr<antlr4::Token> nextToken() override;
   /// Every token up to EOF, EOF excluded, as antlr4::Lexer::getAllTokens.
   std::vector<std::unique_ptr<antlr4::Token>> getAllTokens();
+  /// The same without the tokens of the hidden channel (blanks and
+  /// comments), which the parser never sees (about half of a file's tokens
+  /// are never made), appended to `tokens` by value: one allocation for all.
+  void AppendVisibleTokens(std::vector<antlr4::CommonToken>& tokens);
 
   /// Code points in the input after a byte order mark, as
   /// antlr4::ANTLRInputStream::size() counts them.
@@ -48,6 +52,20 @@ class StackTokenSource : public antlr4::TokenSource {
     ++column_;
   }
   size_t CountCodePoints() const;
+
+  // Where the token that Scan read starts, and what it is.
+  struct Scanned {
+    size_t type;
+    size_t channel;
+    size_t start_pos;
+    size_t start_index;
+    size_t start_line;
+    size_t start_column;
+  };
+  // Reads one token, EOF at the end.
+  Scanned Scan();
+  std::unique_ptr<antlr4::Token> MakeToken(const Scanned& scanned);
+  void FillToken(antlr4::CommonToken& token, const Scanned& scanned);
 
   std::string_view text_;
   size_t pos_ = 0;    // byte offset

@@ -101,6 +101,75 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected) {
   return fmt::format("{} or {}", fmt::join(names, ", "), last);
 }
 
+// The visible tokens of one file, EOF last, as the parser reads them.
+// ANTLR's CommonTokenStream fills its buffer from a token source one token
+// at a time, with a virtual call, a dynamic_cast and a scan past the hidden
+// channel for each, which was about a fifth of parsing; these tokens are all
+// on the default channel already, held in one vector and numbered by their
+// place in it, so this is only an index. It answers as a CommonTokenStream
+// over the same tokens would.
+class VectorTokenStream : public antlr4::TokenStream {
+ public:
+  /// `tokens` ends with EOF; `source` made them and outlives the stream.
+  VectorTokenStream(std::vector<antlr4::CommonToken> tokens, antlr4::TokenSource* source)
+      : tokens_(std::move(tokens)), source_(source) {
+    for (size_t i = 0; i < tokens_.size(); ++i) tokens_[i].setTokenIndex(i);
+  }
+
+  antlr4::Token* LT(ssize_t k) override {
+    if (k == 0) return nullptr;
+    if (k < 0) {
+      if (static_cast<ssize_t>(p_) + k < 0) return nullptr;
+      return &tokens_[static_cast<size_t>(static_cast<ssize_t>(p_) + k)];
+    }
+    size_t i = p_ + static_cast<size_t>(k) - 1;
+    return i < tokens_.size() ? &tokens_[i] : &tokens_.back();
+  }
+  size_t LA(ssize_t i) override {
+    antlr4::Token* token = LT(i);
+    return token ? token->getType() : antlr4::Token::INVALID_TYPE;
+  }
+  void consume() override {
+    if (LA(1) == antlr4::Token::EOF) throw antlr4::IllegalStateException("cannot consume EOF");
+    ++p_;
+  }
+  ssize_t mark() override { return 0; }
+  void release(ssize_t) override {}
+  size_t index() override { return p_; }
+  void seek(size_t index) override { p_ = std::min(index, tokens_.size() - 1); }
+  size_t size() override { return tokens_.size(); }
+  std::string getSourceName() const override { return source_->getSourceName(); }
+
+  antlr4::Token* get(size_t index) const override {
+    if (index >= tokens_.size()) {
+      throw antlr4::IndexOutOfBoundsException("token index " + std::to_string(index) + " out of range 0.." +
+                                              std::to_string(tokens_.size() - 1));
+    }
+    return const_cast<antlr4::CommonToken*>(&tokens_[index]);
+  }
+  antlr4::TokenSource* getTokenSource() const override { return source_; }
+  std::string getText(const antlr4::misc::Interval& interval) override {
+    if (interval.a < 0 || interval.b < 0) return "";
+    std::string text;
+    for (size_t i = static_cast<size_t>(interval.a); i <= static_cast<size_t>(interval.b) && i < tokens_.size(); ++i) {
+      if (tokens_[i].getType() == antlr4::Token::EOF) break;
+      text += tokens_[i].getText();
+    }
+    return text;
+  }
+  std::string getText() override { return getText(antlr4::misc::Interval(0U, tokens_.size() - 1)); }
+  std::string getText(antlr4::RuleContext* ctx) override { return getText(ctx->getSourceInterval()); }
+  std::string getText(antlr4::Token* start, antlr4::Token* stop) override {
+    if (!start || !stop) return "";
+    return getText(antlr4::misc::Interval(start->getTokenIndex(), stop->getTokenIndex()));
+  }
+
+ private:
+  std::vector<antlr4::CommonToken> tokens_;
+  antlr4::TokenSource* source_;
+  size_t p_ = 0;
+};
+
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
  public:
   // The last '{' or '[' before `token` that no '}' or ']' closes.
@@ -223,6 +292,50 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
   DiagnosticEngine& diags_;
 };
 
+// The generated accessors (decl->stackDecl(), body->member(), value->INT())
+// search a context's children with a dynamic_cast per child; over the many
+// small contexts of a large file that cost as much as building the syntax
+// tree. These find the same children by rule index or token type. In a
+// tree the parser built, a child is either a terminal node (an error node
+// is one too) or a rule context.
+bool IsTerminal(antlr4::tree::ParseTree* node) {
+  const std::type_info& type = typeid(*node);
+  return type == typeid(antlr4::tree::TerminalNodeImpl) || type == typeid(antlr4::tree::ErrorNodeImpl);
+}
+
+// The i-th child of rule `rule`, as ctx->getRuleContext<Context>(i).
+template <typename Context>
+Context* RuleChild(antlr4::ParserRuleContext* ctx, size_t rule, size_t i = 0) {
+  for (antlr4::tree::ParseTree* child : ctx->children) {
+    if (IsTerminal(child)) continue;
+    auto* context = static_cast<antlr4::RuleContext*>(child);
+    if (context->getRuleIndex() == rule && i-- == 0) return static_cast<Context*>(context);
+  }
+  return nullptr;
+}
+
+// Every child of rule `rule`, as ctx->getRuleContexts<Context>().
+template <typename Context>
+std::vector<Context*> RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) {
+  std::vector<Context*> found;
+  for (antlr4::tree::ParseTree* child : ctx->children) {
+    if (IsTerminal(child)) continue;
+    auto* context = static_cast<antlr4::RuleContext*>(child);
+    if (context->getRuleIndex() == rule) found.push_back(static_cast<Context*>(context));
+  }
+  return found;
+}
+
+// The first terminal child of token type `type`, as ctx->getToken(type, 0).
+antlr4::tree::TerminalNode* TokenChild(antlr4::ParserRuleContext* ctx, size_t type) {
+  for (antlr4::tree::ParseTree* child : ctx->children) {
+    if (!IsTerminal(child)) continue;
+    auto* node = static_cast<antlr4::tree::TerminalNode*>(child);
+    if (node->getSymbol()->getType() == type) return node;
+  }
+  return nullptr;
+}
+
 class AstBuilder {
  public:
   AstBuilder(FileId file, const OffsetMap& offsets, DiagnosticEngine& diags)
@@ -231,40 +344,48 @@ class AstBuilder {
   ast::Module Build(StackParser::FileContext* tree) {
     ast::Module module;
     module.file = file_;
-    for (auto* decl : tree->decl()) {
-      if (auto* sd = decl->stackDecl()) {
+    for (auto* decl : RuleChildren<StackParser::DeclContext>(tree, StackParser::RuleDecl)) {
+      if (auto* sd = RuleChild<StackParser::StackDeclContext>(decl, StackParser::RuleStackDecl)) {
         if (Named(sd->name)) module.stacks.push_back({Ident(sd->name), Range(sd)});
-      } else if (auto* id = decl->importDecl()) {
+      } else if (auto* id = RuleChild<StackParser::ImportDeclContext>(decl, StackParser::RuleImportDecl)) {
         if (id->target && id->target->getType() == StackLexer::STRING) {
           ast::ExprPtr target = String(id->target);
           module.imports.push_back({target->PlainString(), TokenRange(id->target), Range(id)});
         }
-      } else if (auto* pd = decl->paramDecl()) {
+      } else if (auto* pd = RuleChild<StackParser::ParamDeclContext>(decl, StackParser::RuleParamDecl)) {
         if (!Named(pd->name)) continue;
         ast::ParamDecl param{Ident(pd->name), std::nullopt, nullptr, Range(pd)};
         if (pd->typeName) param.type = Ident(pd->typeName);
-        if (pd->value()) param.default_value = Value(pd->value());
+        if (auto* value = RuleChild<StackParser::ValueContext>(pd, StackParser::RuleValue)) {
+          param.default_value = Value(value);
+        }
         module.params.push_back(std::move(param));
-      } else if (auto* td = decl->templateDecl()) {
-        if (!Named(td->name) || !td->base || !td->body()) continue;
-        module.templates.push_back({Ident(td->name), Ident(td->base), Body(td->body()), Range(td)});
-      } else if (auto* cd = decl->componentDecl()) {
-        if (!Named(cd->name) || !cd->body()) continue;
-        ast::ComponentDecl component{Kind(cd->componentKind()), Ident(cd->name), std::nullopt,
-                                     Body(cd->body()), Range(cd)};
+      } else if (auto* td = RuleChild<StackParser::TemplateDeclContext>(decl, StackParser::RuleTemplateDecl)) {
+        auto* body = RuleChild<StackParser::BodyContext>(td, StackParser::RuleBody);
+        if (!Named(td->name) || !td->base || !body) continue;
+        module.templates.push_back({Ident(td->name), Ident(td->base), Body(body), Range(td)});
+      } else if (auto* cd = RuleChild<StackParser::ComponentDeclContext>(decl, StackParser::RuleComponentDecl)) {
+        auto* body = RuleChild<StackParser::BodyContext>(cd, StackParser::RuleBody);
+        if (!Named(cd->name) || !body) continue;
+        ast::ComponentDecl component{
+            Kind(RuleChild<StackParser::ComponentKindContext>(cd, StackParser::RuleComponentKind)), Ident(cd->name),
+            std::nullopt, Body(body), Range(cd)};
         if (cd->base) component.base = Ident(cd->base);
         module.components.push_back(std::move(component));
-      } else if (auto* pf = decl->profileDecl()) {
+      } else if (auto* pf = RuleChild<StackParser::ProfileDeclContext>(decl, StackParser::RuleProfileDecl)) {
         if (!Named(pf->name)) continue;
         ast::ProfileDecl profile{Ident(pf->name), {}, Range(pf)};
-        for (auto* o : pf->profileEntry()) {
-          if (!o->path() || !o->value()) continue;
-          profile.overrides.push_back({Path(o->path()), Value(o->value()), Range(o)});
+        for (auto* o : RuleChildren<StackParser::ProfileEntryContext>(pf, StackParser::RuleProfileEntry)) {
+          auto* path = RuleChild<StackParser::PathContext>(o, StackParser::RulePath);
+          auto* value = RuleChild<StackParser::ValueContext>(o, StackParser::RuleValue);
+          if (!path || !value) continue;
+          profile.overrides.push_back({Path(path), Value(value), Range(o)});
         }
         module.profiles.push_back(std::move(profile));
-      } else if (auto* st = decl->settingsDecl()) {
-        if (!st->name || !st->body()) continue;
-        module.settings.push_back({Ident(st->name), Body(st->body()), Range(st)});
+      } else if (auto* st = RuleChild<StackParser::SettingsDeclContext>(decl, StackParser::RuleSettingsDecl)) {
+        auto* body = RuleChild<StackParser::BodyContext>(st, StackParser::RuleBody);
+        if (!st->name || !body) continue;
+        module.settings.push_back({Ident(st->name), Body(body), Range(st)});
       }
     }
     return module;
@@ -297,7 +418,7 @@ class AstBuilder {
   }
 
   ast::Ident Ident(StackParser::DeclNameContext* ctx) const {
-    if (!ctx->IDENT()) {
+    if (!TokenChild(ctx, StackParser::IDENT)) {
       diags_.Report(DiagKind::SyntaxError, Range(ctx),
                     fmt::format("'{}' is a keyword and cannot be used as a name", ctx->getText()));
     }
@@ -305,30 +426,33 @@ class AstBuilder {
   }
 
   static ast::ComponentKind Kind(StackParser::ComponentKindContext* ctx) {
-    if (ctx->DATABASE()) return ast::ComponentKind::Database;
-    if (ctx->TASK()) return ast::ComponentKind::Task;
-    if (ctx->BALANCER()) return ast::ComponentKind::Balancer;
+    if (TokenChild(ctx, StackParser::DATABASE)) return ast::ComponentKind::Database;
+    if (TokenChild(ctx, StackParser::TASK)) return ast::ComponentKind::Task;
+    if (TokenChild(ctx, StackParser::BALANCER)) return ast::ComponentKind::Balancer;
     return ast::ComponentKind::App;
   }
 
   std::vector<ast::Ident> Path(StackParser::PathContext* ctx) const {
     std::vector<ast::Ident> path;
-    for (auto* node : ctx->IDENT()) path.push_back(Ident(node->getSymbol()));
+    for (antlr4::tree::ParseTree* child : ctx->children) {
+      if (!IsTerminal(child)) continue;
+      const antlr4::Token* token = static_cast<antlr4::tree::TerminalNode*>(child)->getSymbol();
+      if (token->getType() == StackParser::IDENT) path.push_back(Ident(token));
+    }
     return path;
   }
 
   ast::Block Body(StackParser::BodyContext* ctx) const {
     ast::Block block{{}, Range(ctx)};
-    for (auto* member : ctx->member()) {
-      if (auto* p = dynamic_cast<StackParser::PropertyMemberContext*>(member)) {
-        // Each generated accessor searches the children: call it once.
-        StackParser::ValueContext* value = p->value();
+    for (auto* member : RuleChildren<StackParser::MemberContext>(ctx, StackParser::RuleMember)) {
+      if (auto* p = As<StackParser::PropertyMemberContext>(member)) {
+        StackParser::ValueContext* value = RuleChild<StackParser::ValueContext>(p, StackParser::RuleValue);
         if (!p->name || !value) continue;
         block.members.push_back({Ident(p->name), Value(value), nullptr, Range(p)});
-      } else if (auto* b = dynamic_cast<StackParser::BlockMemberContext*>(member)) {
-        if (!b->name || !b->body()) continue;
-        block.members.push_back(
-            {Ident(b->name), nullptr, std::make_unique<ast::Block>(Body(b->body())), Range(b)});
+      } else if (auto* b = As<StackParser::BlockMemberContext>(member)) {
+        auto* body = RuleChild<StackParser::BodyContext>(b, StackParser::RuleBody);
+        if (!b->name || !body) continue;
+        block.members.push_back({Ident(b->name), nullptr, std::make_unique<ast::Block>(Body(body)), Range(b)});
       }
     }
     return block;
@@ -337,13 +461,13 @@ class AstBuilder {
   // The labelled alternative a value is. The generated contexts have no
   // subclasses, so comparing the exact type is what dynamic_cast found, at
   // a fraction of its cost over the many values of a large stack.
-  template <typename Alternative>
-  static Alternative* As(StackParser::ValueContext* ctx) {
+  template <typename Alternative, typename Rule>
+  static Alternative* As(Rule* ctx) {
     return typeid(*ctx) == typeid(Alternative) ? static_cast<Alternative*>(ctx) : nullptr;
   }
 
   ast::ExprPtr Value(StackParser::ValueContext* ctx) const {
-    if (auto* s = As<StackParser::StringValueContext>(ctx)) return String(s->STRING()->getSymbol());
+    if (auto* s = As<StackParser::StringValueContext>(ctx)) return String(TokenChild(s, StackParser::STRING)->getSymbol());
     auto expr = std::make_unique<ast::Expr>();
     // From the value's own tokens: after recovery the rule's context can
     // also hold the token that was skipped before it.
@@ -353,11 +477,11 @@ class AstBuilder {
     antlr4::tree::TerminalNode* open = nullptr;
     antlr4::tree::TerminalNode* close = nullptr;
     if (auto* list = As<StackParser::ListValueContext>(ctx)) {
-      open = list->LBRACK();
-      close = open ? list->RBRACK() : nullptr;
+      open = TokenChild(list, StackParser::LBRACK);
+      close = open ? TokenChild(list, StackParser::RBRACK) : nullptr;
     } else if (auto* map = As<StackParser::MapValueContext>(ctx)) {
-      open = map->LBRACE();
-      close = open ? map->RBRACE() : nullptr;
+      open = TokenChild(map, StackParser::LBRACE);
+      close = open ? TokenChild(map, StackParser::RBRACE) : nullptr;
     }
     if (open && close) {
       expr->range = Span(open->getSymbol(), close->getSymbol());
@@ -368,7 +492,7 @@ class AstBuilder {
       expr->range = TokenRange(ctx->getStop());
     }
     if (auto* i = As<StackParser::IntValueContext>(ctx)) {
-      std::string text = i->INT()->getText();
+      std::string text = TokenChild(i, StackParser::INT)->getText();
       int64_t value = 0;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (ec != std::errc() || ptr != text.data() + text.size()) {
@@ -379,21 +503,23 @@ class AstBuilder {
       expr->int_value = value;
     } else if (As<StackParser::UnitValueContext>(ctx)) {
       expr->kind = ast::ExprKind::Unit;
-      expr->unit_text = As<StackParser::UnitValueContext>(ctx)->UNIT_NUMBER()->getText();
+      expr->unit_text = TokenChild(ctx, StackParser::UNIT_NUMBER)->getText();
     } else if (auto* d = As<StackParser::DecimalValueContext>(ctx)) {
       // A number without a unit is a quantity of base units (cpu = 0.5).
       expr->kind = ast::ExprKind::Unit;
-      expr->unit_text = d->DECIMAL()->getText();
+      expr->unit_text = TokenChild(d, StackParser::DECIMAL)->getText();
     } else if (auto* b = As<StackParser::BoolValueContext>(ctx)) {
       expr->kind = ast::ExprKind::Bool;
-      expr->bool_value = b->TRUE() != nullptr;
+      expr->bool_value = TokenChild(b, StackParser::TRUE) != nullptr;
     } else if (auto* l = As<StackParser::ListValueContext>(ctx)) {
       expr->kind = ast::ExprKind::List;
-      for (auto* item : l->value()) expr->items.push_back(Value(item));
+      for (auto* item : RuleChildren<StackParser::ValueContext>(l, StackParser::RuleValue)) {
+        expr->items.push_back(Value(item));
+      }
     } else if (auto* m = As<StackParser::MapValueContext>(ctx)) {
       expr->kind = ast::ExprKind::Map;
-      for (auto* entry : m->mapEntry()) {
-        StackParser::ValueContext* value = entry->value();
+      for (auto* entry : RuleChildren<StackParser::MapEntryContext>(m, StackParser::RuleMapEntry)) {
+        StackParser::ValueContext* value = RuleChild<StackParser::ValueContext>(entry, StackParser::RuleValue);
         if (!entry->key || !value) continue;
         ast::Ident key = Ident(entry->key);
         if (entry->key->getType() == StackLexer::STRING) key.name = String(entry->key)->PlainString();
@@ -402,10 +528,12 @@ class AstBuilder {
     } else if (auto* c = As<StackParser::CallValueContext>(ctx)) {
       expr->kind = ast::ExprKind::Call;
       if (c->name) expr->callee = Ident(c->name);
-      for (auto* arg : c->value()) expr->items.push_back(Value(arg));
+      for (auto* arg : RuleChildren<StackParser::ValueContext>(c, StackParser::RuleValue)) {
+        expr->items.push_back(Value(arg));
+      }
     } else if (auto* p = As<StackParser::PathValueContext>(ctx)) {
       expr->kind = ast::ExprKind::Path;
-      if (p->path()) expr->path = Path(p->path());
+      if (auto* path = RuleChild<StackParser::PathContext>(p, StackParser::RulePath)) expr->path = Path(path);
     }
     return expr;
   }
@@ -512,43 +640,41 @@ ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEng
 
   // Lexing first lets us report bad characters and unterminated strings
   // once, in our words, and hand the parser only tokens it can use.
-  std::vector<std::unique_ptr<antlr4::Token>> tokens;
-  for (auto& token : lexer.getAllTokens()) {
-    SourceRange range{file, offsets.Byte(token->getStartIndex()), offsets.Byte(token->getStopIndex() + 1)};
-    if (token->getType() == StackLexer::UNEXPECTED_CHAR) {
+  std::vector<antlr4::CommonToken> tokens;
+  tokens.reserve(text.size() / 6 + 1);
+  lexer.AppendVisibleTokens(tokens);
+  // The tokens the parser can use are moved to the front, in place.
+  size_t kept = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    antlr4::CommonToken& token = tokens[i];
+    SourceRange range{file, offsets.Byte(token.getStartIndex()), offsets.Byte(token.getStopIndex() + 1)};
+    if (token.getType() == StackLexer::UNEXPECTED_CHAR) {
       diags.Report(DiagKind::UnexpectedCharacter, range,
-                   fmt::format("unexpected character '{}'", token->getText()));
+                   fmt::format("unexpected character '{}'", token.getText()));
       continue;
     }
-    if (token->getType() == StackLexer::SINGLE_QUOTED_STRING) {
-      std::string quoted = token->getText();
+    if (token.getType() == StackLexer::SINGLE_QUOTED_STRING) {
+      std::string quoted = token.getText();
       std::string fixed_text = "\"" + quoted.substr(1, quoted.size() - 2) + "\"";
       diags.Report(DiagKind::UnexpectedCharacter, range, "strings are written in double quotes, not single quotes")
           .Fix(range, fixed_text);
-      auto fixed = std::make_unique<antlr4::CommonToken>(token.get());
-      fixed->setType(StackLexer::STRING);
-      fixed->setText(fixed_text);
-      tokens.push_back(std::move(fixed));
-      continue;
-    }
-    if (token->getType() == StackLexer::UNTERMINATED_STRING) {
+      token.setType(StackLexer::STRING);
+      token.setText(fixed_text);
+    } else if (token.getType() == StackLexer::UNTERMINATED_STRING) {
       diags.Report(DiagKind::UnterminatedString, range, "missing closing '\"' at the end of the string");
-      auto fixed = std::make_unique<antlr4::CommonToken>(token.get());
-      fixed->setType(StackLexer::STRING);
-      fixed->setText(token->getText() + "\"");
-      tokens.push_back(std::move(fixed));
-      continue;
+      token.setType(StackLexer::STRING);
+      token.setText(token.getText() + "\"");
     }
-    tokens.push_back(std::move(token));
+    if (kept != i) tokens[kept] = std::move(token);
+    ++kept;
   }
-  auto eof = std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF, "<EOF>");
-  eof->setStartIndex(lexer.size());
-  eof->setStopIndex(lexer.size() - 1);
-  eof->setLine(0);
-  tokens.push_back(std::move(eof));
+  tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(kept), tokens.end());
+  antlr4::CommonToken& eof = tokens.emplace_back(antlr4::Token::EOF, "<EOF>");
+  eof.setStartIndex(lexer.size());
+  eof.setStopIndex(lexer.size() - 1);
+  eof.setLine(0);
 
-  antlr4::ListTokenSource source(std::move(tokens));
-  antlr4::CommonTokenStream stream(&source);
+  VectorTokenStream stream(std::move(tokens), &lexer);
   StackParser parser(&stream);
   parser.removeErrorListeners();
   // SLL prediction with bail-out parses valid input; only a syntax error

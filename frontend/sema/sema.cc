@@ -319,7 +319,7 @@ class Analyzer {
     std::vector<const ast::TemplateDecl*> chain;
     std::optional<ComponentKind> kind = ResolveBase(t.base, chain);
     if (!kind) return;
-    std::map<std::string, std::vector<const Expr*>> unused;
+    std::map<std::string, std::vector<const Expr*>, std::less<>> unused;
     CheckBody(t.body, *kind, fmt::format("template '{}'", t.name.name), unused);
   }
 
@@ -352,7 +352,7 @@ class Analyzer {
   }
 
   static void Collect(const ast::Block& body, const std::string& prefix,
-                      std::map<std::string, std::vector<const Expr*>>& properties) {
+                      std::map<std::string, std::vector<const Expr*>, std::less<>>& properties) {
     for (const ast::Member& member : body.members) {
       if (member.value) properties[prefix + member.name.name].push_back(member.value.get());
       if (member.block) Collect(*member.block, prefix + member.name.name + ".", properties);
@@ -375,7 +375,7 @@ class Analyzer {
   }
 
   void CheckBody(const ast::Block& body, ComponentKind kind, const std::string& owner,
-                 std::map<std::string, std::vector<const Expr*>>& properties) {
+                 std::map<std::string, std::vector<const Expr*>, std::less<>>& properties) {
     const KindSchema& schema = SchemaOf(kind);
     std::map<std::string, SourceRange> seen;
     for (const ast::Member& member : body.members) {
@@ -401,7 +401,7 @@ class Analyzer {
   }
 
   void CheckBlock(const ast::Block& body, const BlockSchema& block, ComponentKind kind, const std::string& owner,
-                  std::map<std::string, std::vector<const Expr*>>& properties) {
+                  std::map<std::string, std::vector<const Expr*>, std::less<>>& properties) {
     std::map<std::string, SourceRange> seen;
     std::string where = fmt::format("the {} block of {}", block.name, owner);
     for (const ast::Member& member : body.members) {
@@ -957,7 +957,7 @@ class Analyzer {
 }  // namespace
 
 const CheckedComponent* CheckedStack::FindComponent(std::string_view wanted) const {
-  auto it = components.find(std::string(wanted));
+  auto it = components.find(wanted);
   return it == components.end() ? nullptr : &it->second;
 }
 

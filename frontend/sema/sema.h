@@ -28,14 +28,14 @@ struct CheckedComponent {
   /// Property name ("replicas", or "compose.source_mount" in a block) to the
   /// expressions that set it, templates first. The last one wins, except for
   /// maps, whose entries merge.
-  std::map<std::string, std::vector<const ast::Expr*>> properties;
+  std::map<std::string, std::vector<const ast::Expr*>, std::less<>> properties;
 };
 
 struct CheckedStack {
   std::string name;
   SourceRange name_range;
-  std::map<std::string, CheckedParam> params;
-  std::map<std::string, CheckedComponent> components;
+  std::map<std::string, CheckedParam, std::less<>> params;
+  std::map<std::string, CheckedComponent, std::less<>> components;
   std::map<std::string, const ast::ProfileDecl*> profiles;
   /// Stack-level target settings ("ecs.cluster") to the expression that sets
   /// them in a settings block. Profiles and schema defaults come on top in
