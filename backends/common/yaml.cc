@@ -180,7 +180,7 @@ std::string Lowered(std::string_view text) {
 
 }  // namespace
 
-Emitter& Emitter::operator<<(Manip manip) {
+void Emitter::Apply(Manip manip) {
   switch (manip) {
     case BeginDoc: Document(); break;
     case BeginMap: BeginGroup(false); break;
@@ -192,7 +192,6 @@ Emitter& Emitter::operator<<(Manip manip) {
     case Flow: next_flow_ = true; break;
     case DoubleQuoted: next_quoted_ = true; break;
   }
-  return *this;
 }
 
 bool Emitter::FlowInEffect() const { return next_flow_ || flow_groups_ > 0; }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace stackc::yaml {
@@ -28,7 +29,16 @@ enum Manip { BeginDoc, BeginMap, EndMap, BeginSeq, EndSeq, Key, Value, Flow, Dou
 
 class Emitter {
  public:
-  Emitter& operator<<(Manip manip);
+  Emitter() = default;
+  /// Starts the output with `prefix`, which must be empty or end in a line
+  /// break (a file's "# ..." header), as if it had been appended to str().
+  explicit Emitter(std::string prefix) : out_(std::move(prefix)), line_start_(out_.size()) {}
+
+  Emitter& operator<<(Manip manip) {
+    // Key and Value only make the call sites readable.
+    if (manip != Key && manip != Value) Apply(manip);
+    return *this;
+  }
   Emitter& operator<<(std::string_view text) {
     Scalar(text);
     return *this;
@@ -44,6 +54,11 @@ class Emitter {
 
   /// The text so far, without a final newline.
   const std::string& str() const { return out_; }
+  /// Moves the text out, with `suffix` appended; the emitter is done.
+  std::string Take(std::string_view suffix) {
+    out_.append(suffix);
+    return std::move(out_);
+  }
 
  private:
   enum class Node { Scalar, FlowSeq, FlowMap, BlockSeq, BlockMap };
@@ -57,6 +72,7 @@ class Emitter {
   };
 
   friend void String(Emitter& out, std::string_view text);
+  void Apply(Manip manip);
   void Scalar(std::string_view text, bool safe_plain = false);
   void Integer(int64_t number);
   void BeginGroup(bool seq);

@@ -242,9 +242,11 @@ class Planner {
     const Component* target = stack_.Find(part.text);
     if (target && target->kind == ComponentKind::App) {
       std::optional<int64_t> port = target->Int("port");
-      for (const Balancer& balancer : plan_.balancers) {
-        if (balancer.app == target->name && port && balancer.port == *port) {
-          return {Piece::Kind::Placeholder, balancer.host_placeholder};
+      auto routed = balancers_by_app_.find(target->name);
+      if (port && routed != balancers_by_app_.end()) {
+        for (int index : routed->second) {
+          const Balancer& balancer = plan_.balancers[index];
+          if (balancer.port == *port) return {Piece::Kind::Placeholder, balancer.host_placeholder};
         }
       }
     }
@@ -258,6 +260,22 @@ class Planner {
     return {Piece::Kind::Literal, part.text};
   }
 
+  // Literal text with "@{" inside, reported once per component.
+  void ReportAt(const TextPart& part, const Value& value, const Component& user) {
+    if (part.text.find("@{") != std::string::npos && reported_at_.insert(user.name).second) {
+      diags_.Report(DiagKind::NotExpressibleInTarget, user.OriginOf(&value),
+                    fmt::format("ecs: a value of {} '{}' contains '@{{', which the ECS scripts read as the "
+                                "start of a placeholder",
+                                ast::KindName(user.kind), user.name));
+    }
+  }
+
+  // `${BALANCER.port}`: the balancer's listener port, 80 for anything else.
+  int64_t BalancerPort(const std::string& name) const {
+    auto b = balancer_index_.find(name);
+    return b != balancer_index_.end() ? plan_.balancers[b->second].port : 80;
+  }
+
   std::vector<Piece> Pieces(const Value& value, const Component& user) {
     std::vector<Piece> pieces;
     if (value.kind != Value::Kind::Text) {
@@ -267,20 +285,13 @@ class Planner {
     for (const TextPart& part : value.text) {
       switch (part.kind) {
         case TextPart::Kind::Literal:
-          if (part.text.find("@{") != std::string::npos && reported_at_.insert(user.name).second) {
-            diags_.Report(DiagKind::NotExpressibleInTarget, user.OriginOf(&value),
-                          fmt::format("ecs: a value of {} '{}' contains '@{{', which the ECS scripts read as the "
-                                      "start of a placeholder",
-                                      ast::KindName(user.kind), user.name));
-          }
+          ReportAt(part, value, user);
           pieces.push_back({Piece::Kind::Literal, part.text});
           break;
         case TextPart::Kind::Secret: pieces.push_back({Piece::Kind::Secret, part.text}); break;
         case TextPart::Kind::Symbol:
           if (part.attribute == "port") {
-            auto b = balancer_index_.find(part.text);
-            pieces.push_back({Piece::Kind::Literal,
-                              std::to_string(b != balancer_index_.end() ? plan_.balancers[b->second].port : 80)});
+            pieces.push_back({Piece::Kind::Literal, std::to_string(BalancerPort(part.text))});
           } else {
             pieces.push_back(Host(part, value, user));
           }
@@ -291,19 +302,43 @@ class Planner {
   }
 
   // Text that goes into JSON as is (a command word, an environment value):
-  // a secret cannot, since ECS expands nothing there.
+  // a secret cannot, since ECS expands nothing there. What Pieces() would
+  // make, written straight into the text, with the same reports in the same
+  // order: those of Pieces() first, then one per secret.
   std::string Plain(const Value& value, const Component& c, std::string_view what) {
-    std::vector<Piece> pieces = Pieces(value, c);
+    if (value.kind != Value::Kind::Text) return value.LiteralText();
     std::string out;
-    for (const Piece& piece : pieces) {
-      if (piece.kind == Piece::Kind::Secret) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(&value),
-                      fmt::format("ecs: the {} of {} '{}' uses secret(\"{}\"), but ECS passes secrets only as "
-                                  "whole environment variables; the secret is left out",
-                                  what, ast::KindName(c.kind), c.name, piece.text));
-        continue;
+    bool secrets = false;
+    for (const TextPart& part : value.text) {
+      switch (part.kind) {
+        case TextPart::Kind::Literal:
+          ReportAt(part, value, c);
+          out += part.text;
+          break;
+        case TextPart::Kind::Secret: secrets = true; break;
+        case TextPart::Kind::Symbol:
+          if (part.attribute == "port") {
+            out += std::to_string(BalancerPort(part.text));
+          } else {
+            Piece host = Host(part, value, c);
+            if (host.kind == Piece::Kind::Placeholder) {
+              out += "@{";
+              out += host.text;
+              out += '}';
+            } else {
+              out += host.text;
+            }
+          }
+          break;
       }
-      out += piece.kind == Piece::Kind::Placeholder ? "@{" + piece.text + "}" : piece.text;
+    }
+    if (!secrets) return out;
+    for (const TextPart& part : value.text) {
+      if (part.kind != TextPart::Kind::Secret) continue;
+      diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(&value),
+                    fmt::format("ecs: the {} of {} '{}' uses secret(\"{}\"), but ECS passes secrets only as "
+                                "whole environment variables; the secret is left out",
+                                what, ast::KindName(c.kind), c.name, part.text));
     }
     return out;
   }
@@ -516,8 +551,8 @@ class Planner {
   std::set<int64_t> AppPorts(const Component& c) const {
     std::set<int64_t> ports;
     if (std::optional<int64_t> port = c.Int("port")) ports.insert(*port);
-    for (const Balancer& b : plan_.balancers) {
-      if (b.app == c.name) ports.insert(b.target_port);
+    if (auto routed = balancers_by_app_.find(c.name); routed != balancers_by_app_.end()) {
+      for (int index : routed->second) ports.insert(plan_.balancers[index].target_port);
     }
     return ports;
   }

@@ -9,6 +9,8 @@
 // `bash -n` and `shellcheck -x`, which the test suite runs on each golden
 // tree. The AWS CLI is only asked for JSON fields through --query and
 // --output text, so the scripts need nothing but bash and the CLI.
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -630,28 +632,28 @@ class ScriptWriter {
     text += "# shellcheck shell=bash\n";
     text += "# shellcheck disable=SC2034 # the names are used by the scripts that source this file\n\n";
     if (!plan_.region.empty()) {
-      text += fmt::format("# The stack's region, whatever the CLI is configured with.\nexport AWS_DEFAULT_REGION={0}\n"
+      fmt::format_to(std::back_inserter(text), "# The stack's region, whatever the CLI is configured with.\nexport AWS_DEFAULT_REGION={0}\n"
                           "export AWS_REGION={0}\n",
                           Quote(plan_.region));
     }
     text += "script=\"${script:-lib.sh}\"  # the name errors start with\n";
-    text += fmt::format("stack={}\n", Quote(plan_.stack));
-    text += fmt::format("cluster={}\n", Quote(plan_.cluster));
-    text += fmt::format("launch_type={}\n", Quote(fargate_ ? "FARGATE" : "EC2"));
-    text += fmt::format("execution_role={}\n", Quote(plan_.execution_role));
-    text += fmt::format("log_group={}\n", Quote(plan_.log_group));
-    text += fmt::format("network_vpc={}\n", Quote(plan_.network.vpc));
+    fmt::format_to(std::back_inserter(text), "stack={}\n", Quote(plan_.stack));
+    fmt::format_to(std::back_inserter(text), "cluster={}\n", Quote(plan_.cluster));
+    fmt::format_to(std::back_inserter(text), "launch_type={}\n", Quote(fargate_ ? "FARGATE" : "EC2"));
+    fmt::format_to(std::back_inserter(text), "execution_role={}\n", Quote(plan_.execution_role));
+    fmt::format_to(std::back_inserter(text), "log_group={}\n", Quote(plan_.log_group));
+    fmt::format_to(std::back_inserter(text), "network_vpc={}\n", Quote(plan_.network.vpc));
     std::vector<std::string> subnets;
     for (const std::string& s : plan_.network.subnets) subnets.push_back(Quote(s));
-    text += fmt::format("network_subnets=({})\n", fmt::join(subnets, " "));
-    text += fmt::format("network_security_group={}\n", Quote(plan_.network.security_group));
-    text += fmt::format("network_configuration={}\n", Quote(plan_.network.configuration_json));
+    fmt::format_to(std::back_inserter(text), "network_subnets=({})\n", fmt::join(subnets, " "));
+    fmt::format_to(std::back_inserter(text), "network_security_group={}\n", Quote(plan_.network.security_group));
+    fmt::format_to(std::back_inserter(text), "network_configuration={}\n", Quote(plan_.network.configuration_json));
     if (!fargate_) {
-      text += fmt::format("instance_count={}\n", plan_.instances.count);
-      text += fmt::format("instance_type={}\n", Quote(plan_.instances.instance_type));
-      text += fmt::format("instance_role={}\n", Quote(plan_.instances.role));
-      text += fmt::format("key_pair={}\n", Quote(plan_.instances.key_pair));
-      text += fmt::format("ami_parameter={}\n", Quote(plan_.instances.ami_parameter));
+      fmt::format_to(std::back_inserter(text), "instance_count={}\n", plan_.instances.count);
+      fmt::format_to(std::back_inserter(text), "instance_type={}\n", Quote(plan_.instances.instance_type));
+      fmt::format_to(std::back_inserter(text), "instance_role={}\n", Quote(plan_.instances.role));
+      fmt::format_to(std::back_inserter(text), "key_pair={}\n", Quote(plan_.instances.key_pair));
+      fmt::format_to(std::back_inserter(text), "ami_parameter={}\n", Quote(plan_.instances.ami_parameter));
     }
     text += "subnet_ids=()\n";
     text += "tag=\"\"\n";
@@ -665,12 +667,12 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       std::vector<std::string> names;
       for (const SecretInfo& s : plan_.secrets) names.push_back(s.name);
-      summary += fmt::format("  secrets   {}\n", fmt::join(names, ", "));
+      fmt::format_to(std::back_inserter(summary), "  secrets   {}\n", fmt::join(names, ", "));
     }
-    summary += fmt::format("  cluster   {} ({})\n", plan_.cluster, fargate_ ? "Fargate" : "EC2 launch type");
-    for (const Step& s : plan_.steps) summary += fmt::format("  {:<9} {}\n", StepWord(s), s.component);
+    fmt::format_to(std::back_inserter(summary), "  cluster   {} ({})\n", plan_.cluster, fargate_ ? "Fargate" : "EC2 launch type");
+    for (const Step& s : plan_.steps) fmt::format_to(std::back_inserter(summary), "  {:<9} {}\n", StepWord(s), s.component);
     if (!plan_.test_tasks.empty()) {
-      summary += fmt::format("\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
+      fmt::format_to(std::back_inserter(summary), "\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
                              "(stackc build -t compose), against a database of their own.\n",
                              plan_.test_tasks.size() > 1 ? "s" : "", fmt::join(plan_.test_tasks, ", "),
                              plan_.test_tasks.size() > 1 ? "are" : "is");
@@ -678,7 +680,7 @@ class ScriptWriter {
     bool tagged = Tagged();
     std::string env;
     for (const SecretInfo& s : plan_.secrets) {
-      env += fmt::format("  {:<17} value of secret(\"{}\"), see secrets.env.example\n", s.variable, s.name);
+      fmt::format_to(std::back_inserter(env), "  {:<17} value of secret(\"{}\"), see secrets.env.example\n", s.variable, s.name);
     }
     env += WaitsDoc();
     std::string text = Header(fmt::format(
@@ -696,7 +698,7 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       text += "\n# Every secret is checked before any AWS call.\nmissing=()\n";
       for (const SecretInfo& s : plan_.secrets) {
-        text += fmt::format("if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n", s.variable, Quote(s.variable));
+        fmt::format_to(std::back_inserter(text), "if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n", s.variable, Quote(s.variable));
       }
       text +=
           "if ((${#missing[@]} > 0)); then\n"
@@ -709,14 +711,14 @@ class ScriptWriter {
     text += "\nstep \"cluster $cluster\"\nensure_cluster\n";
     text += "\nstep \"network\"\nlookup_region\nlookup_network\n";
     for (const IngressRule& rule : plan_.network.ingress) {
-      text += fmt::format("ensure_ingress {}{} # {}\n", rule.port, rule.cidr.empty() ? "" : " " + Quote(rule.cidr),
+      fmt::format_to(std::back_inserter(text), "ensure_ingress {}{} # {}\n", rule.port, rule.cidr.empty() ? "" : " " + Quote(rule.cidr),
                           rule.reason);
     }
     text += "\nstep \"execution role $execution_role\"\n"
             "ensure_role \"$execution_role\" ecs-tasks.amazonaws.com "
             "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\n";
     if (!plan_.secrets.empty() || !plan_.composed.empty()) {
-      text += fmt::format(
+      fmt::format_to(std::back_inserter(text), 
           "# Containers read their secrets from the parameters below {}.\n"
           "aws iam put-role-policy --role-name \"$execution_role\" --policy-name {} --policy-document {}\n",
           plan_.parameter_prefix, Quote(plan_.stack + "-parameters"),
@@ -731,7 +733,7 @@ class ScriptWriter {
     if (stored) {
       text += "\nstep \"secrets\"\n";
       for (const SecretInfo& s : plan_.secrets) {
-        if (s.stored) text += fmt::format("put_parameter {} \"${}\"\n", Quote(s.parameter), s.variable);
+        if (s.stored) fmt::format_to(std::back_inserter(text), "put_parameter {} \"${}\"\n", Quote(s.parameter), s.variable);
       }
     }
     if (!fargate_) {
@@ -740,12 +742,12 @@ class ScriptWriter {
     std::set<std::string> composed_done;
     bool subnet_group = false;
     for (const Step& s : plan_.steps) {
-      text += fmt::format("\nstep {}\n", Quote(fmt::format("{} {}", StepWord(s), s.component)));
+      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", StepWord(s), s.component)));
       switch (s.kind) {
         case Step::Kind::Database: {
           const Database& db = plan_.databases[static_cast<size_t>(s.database)];
           if (!subnet_group) {
-            text += fmt::format(
+            fmt::format_to(std::back_inserter(text), 
                 "if ! describe rds describe-db-subnet-groups --db-subnet-group-name {0} \\\n"
                 "    --query 'DBSubnetGroups[0].DBSubnetGroupName' --output text; then\n"
                 "    aws rds create-db-subnet-group --db-subnet-group-name {0} \\\n"
@@ -769,9 +771,9 @@ class ScriptWriter {
               db.multi_az ? "--multi-az" : "--no-multi-az",
               db.publicly_accessible ? "--publicly-accessible" : "--no-publicly-accessible");
           if (!db.engine_version.empty()) {
-            args += fmt::format("    args+=(--engine-version {})\n", Quote(db.engine_version));
+            fmt::format_to(std::back_inserter(args), "    args+=(--engine-version {})\n", Quote(db.engine_version));
           }
-          text += fmt::format(
+          fmt::format_to(std::back_inserter(text), 
               "if ! describe rds describe-db-instances --db-instance-identifier {0} \\\n"
               "    --query 'DBInstances[0].DBInstanceStatus' --output text; then\n"
               "{1}"
@@ -795,10 +797,10 @@ class ScriptWriter {
           const Balancer& b = plan_.balancers[static_cast<size_t>(s.balancer)];
           std::string scheme = b.internet_facing ? "internet-facing" : "internal";
           if (fargate_) {
-            text += fmt::format("ensure_alb {} {} {} {} {} {} {}\n", Quote(b.name), scheme, b.port, b.target_port,
+            fmt::format_to(std::back_inserter(text), "ensure_alb {} {} {} {} {} {} {}\n", Quote(b.name), scheme, b.port, b.target_port,
                                 Quote(b.health_path), Quote(b.host_placeholder), Quote(b.target_group_placeholder));
           } else {
-            text += fmt::format("ensure_elb {} {} {} {} {} {}\n", Quote(b.name), scheme, b.port, b.target_port,
+            fmt::format_to(std::back_inserter(text), "ensure_elb {} {} {} {} {} {}\n", Quote(b.name), scheme, b.port, b.target_port,
                                 Quote(b.health_path), Quote(b.host_placeholder));
           }
           break;
@@ -815,16 +817,16 @@ class ScriptWriter {
           } else {
             const Service& svc = plan_.services[static_cast<size_t>(s.service)];
             const TaskDefinition& td = plan_.task_definitions[static_cast<size_t>(svc.task_definition)];
-            text += fmt::format("ensure_service {} {} {} {}\n", Quote(svc.name), EcsPath(svc.path), Quote(td.family),
+            fmt::format_to(std::back_inserter(text), "ensure_service {} {} {} {}\n", Quote(svc.name), EcsPath(svc.path), Quote(td.family),
                                 svc.desired_count);
           }
           break;
         }
       }
     }
-    text += fmt::format("\nstep {}\n", Quote(fmt::format("stack {} is up", plan_.stack)));
+    fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("stack {} is up", plan_.stack)));
     for (const Balancer& b : plan_.balancers) {
-      text += fmt::format("echo {}\"$(value_of {})\"{}\n", Quote(fmt::format("balancer {} (app {}): http://", b.component, b.app)),
+      fmt::format_to(std::back_inserter(text), "echo {}\"$(value_of {})\"{}\n", Quote(fmt::format("balancer {} (app {}): http://", b.component, b.app)),
                           Quote(b.host_placeholder), Quote(fmt::format(":{}/", b.port)));
     }
     return text;
@@ -833,7 +835,7 @@ class ScriptWriter {
   std::string Push() {
     std::string summary;
     for (const BuiltImage& image : plan_.images) {
-      summary += fmt::format("  {} (build context {})\n", image.repository, image.context);
+      fmt::format_to(std::back_inserter(summary), "  {} (build context {})\n", image.repository, image.context);
     }
     std::string text = Header(
         plan_.images.empty()
@@ -850,7 +852,7 @@ class ScriptWriter {
                           plan_.stack, summary, plan_.source_name, WaitsDoc()));
     if (plan_.images.empty()) {
       text += "set -euo pipefail\n";
-      text += fmt::format("\necho {}\n", Quote(fmt::format("push.sh: stack {} builds no image", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("push.sh: stack {} builds no image", plan_.stack)));
       return text;
     }
     text += Prelude("push.sh");
@@ -864,15 +866,15 @@ fi
 check_tag
 )SH";
     for (const BuiltImage& image : plan_.images) {
-      text += fmt::format("\nstep \"build and push {}:$tag\"\n", shell::EscapeDoubleQuoted(image.repository));
+      fmt::format_to(std::back_inserter(text), "\nstep \"build and push {}:$tag\"\n", shell::EscapeDoubleQuoted(image.repository));
       std::string context = BuildContext(image.context);
       if (image.dockerfile.empty()) {
-        text += fmt::format("docker build -t {}\":$tag\" {}\n", Quote(image.repository), context);
+        fmt::format_to(std::back_inserter(text), "docker build -t {}\":$tag\" {}\n", Quote(image.repository), context);
       } else {
-        text += fmt::format("docker build -t {}\":$tag\" -f {}/{} {}\n", Quote(image.repository), context,
+        fmt::format_to(std::back_inserter(text), "docker build -t {}\":$tag\" -f {}/{} {}\n", Quote(image.repository), context,
                             Quote(image.dockerfile), context);
       }
-      text += fmt::format("docker push {}\":$tag\"\n", Quote(image.repository));
+      fmt::format_to(std::back_inserter(text), "docker push {}\":$tag\"\n", Quote(image.repository));
     }
     text += RollOut(/*only_built=*/true, /*services=*/true);
     return text;
@@ -884,7 +886,7 @@ check_tag
     for (const Step& s : plan_.steps) {
       if (s.kind != Step::Kind::RunTask) continue;
       any = true;
-      names += fmt::format("  {}\n", s.component);
+      fmt::format_to(std::back_inserter(names), "  {}\n", s.component);
     }
     bool tagged = Tagged();
     std::string text = Header(
@@ -899,7 +901,7 @@ check_tag
                            names, tagged ? " TAG" : "", WaitsDoc()));
     if (!any) {
       text += "set -euo pipefail\n";
-      text += fmt::format("\necho {}\n", Quote(fmt::format("migrate.sh: stack {} has no setup task", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("migrate.sh: stack {} has no setup task", plan_.stack)));
       return text;
     }
     text += Prelude("migrate.sh");
@@ -919,7 +921,7 @@ check_tag
         "  set -a; . ./secrets.env; set +a; ecs/deploy/up.sh TAG",
         GeneratedNotice(plan_.source_name, "")));
     for (const SecretInfo& s : plan_.secrets) {
-      text += fmt::format("\n# secret(\"{}\"){}\n{}=\n", s.name,
+      fmt::format_to(std::back_inserter(text), "\n# secret(\"{}\"){}\n{}=\n", s.name,
                           s.stored ? fmt::format(", stored as parameter {}", s.parameter) : "", s.variable);
     }
     return text;
@@ -986,22 +988,22 @@ check_tag
     for (const Piece& p : pieces) {
       switch (p.kind) {
         case Piece::Kind::Literal: out += Quote(p.text); break;
-        case Piece::Kind::Secret: out += fmt::format("\"${}\"", SecretVariableOf(p.text)); break;
+        case Piece::Kind::Secret: fmt::format_to(std::back_inserter(out), "\"${}\"", SecretVariableOf(p.text)); break;
         // ${...:?} stops the script when the value is not known, even
         // inside an argument, where a failing $(...) would not.
         case Piece::Kind::Placeholder:
-          out += fmt::format("\"${{values[{}]:?{} is not known yet}}\"", Quote(p.text), p.text);
+          fmt::format_to(std::back_inserter(out), "\"${{values[{}]:?{} is not known yet}}\"", Quote(p.text), p.text);
           break;
       }
     }
     return out.empty() ? "''" : out;
   }
 
+  // Plan::secrets is sorted by name, one entry per name.
   std::string SecretVariableOf(const std::string& name) const {
-    for (const SecretInfo& s : plan_.secrets) {
-      if (s.name == name) return s.variable;
-    }
-    return name;
+    auto it = std::lower_bound(plan_.secrets.begin(), plan_.secrets.end(), name,
+                               [](const SecretInfo& s, const std::string& n) { return s.name < n; });
+    return it != plan_.secrets.end() && it->name == name ? it->variable : name;
   }
 
   // The composed parameters a definition's container reads, stored before
@@ -1013,7 +1015,7 @@ check_tag
       if (found == composed_by_parameter_.end()) continue;
       for (const ComposedParameter* c : found->second) {
         if (!done.insert(c->parameter).second) continue;
-        text += fmt::format("put_parameter {} {}\n", Quote(c->parameter), Compose(c->pieces));
+        fmt::format_to(std::back_inserter(text), "put_parameter {} {}\n", Quote(c->parameter), Compose(c->pieces));
       }
     }
     return text;
@@ -1068,7 +1070,7 @@ check_tag
         case Placeholder::Source::DatabaseHost:
           for (const Database& db : plan_.databases) {
             if (db.component == p.component) {
-              text += fmt::format("lookup_database {} {}\n", Quote(db.identifier), Quote(p.name));
+              fmt::format_to(std::back_inserter(text), "lookup_database {} {}\n", Quote(db.identifier), Quote(p.name));
             }
           }
           break;
@@ -1077,9 +1079,9 @@ check_tag
           for (const Balancer& b : plan_.balancers) {
             if (b.component != p.component) continue;
             if (p.source == Placeholder::Source::BalancerHost) {
-              text += fmt::format("{} {} {}\n", fargate_ ? "lookup_alb" : "lookup_elb", Quote(b.name), Quote(p.name));
+              fmt::format_to(std::back_inserter(text), "{} {} {}\n", fargate_ ? "lookup_alb" : "lookup_elb", Quote(b.name), Quote(p.name));
             } else {
-              text += fmt::format("lookup_alb {} {} {}\n", Quote(b.name), Quote(b.host_placeholder), Quote(p.name));
+              fmt::format_to(std::back_inserter(text), "lookup_alb {} {} {}\n", Quote(b.name), Quote(b.host_placeholder), Quote(p.name));
             }
           }
           break;
@@ -1087,7 +1089,7 @@ check_tag
     }
     std::set<int> registered;
     for (const Step* s : steps) {
-      text += fmt::format("\nstep {}\n", Quote(fmt::format("{} {}", StepWord(*s), s->component)));
+      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", StepWord(*s), s->component)));
       int index = s->kind == Step::Kind::RunTask ? plan_.runs[static_cast<size_t>(s->run)].task_definition
                                                  : plan_.services[static_cast<size_t>(s->service)].task_definition;
       const TaskDefinition& td = plan_.task_definitions[static_cast<size_t>(index)];
@@ -1096,7 +1098,7 @@ check_tag
         text += RunTask(plan_.runs[static_cast<size_t>(s->run)], "again");
       } else {
         const Service& svc = plan_.services[static_cast<size_t>(s->service)];
-        text += fmt::format("update_service {} {}\n", Quote(svc.name), Quote(td.family));
+        fmt::format_to(std::back_inserter(text), "update_service {} {}\n", Quote(svc.name), Quote(td.family));
       }
     }
     return text;

@@ -11,6 +11,7 @@
 // ordered_json per file and dumping it was most of the ECS target's time on
 // large stacks. nlohmann still escapes strings with non-ASCII bytes (so that
 // invalid UTF-8 fails as before) and prints the network configuration.
+#include <array>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -60,11 +61,14 @@ class JsonWriter {
   // lines are indented to where it goes.
   void Dumped(std::string_view dumped) {
     Separate();
-    std::string indent(2 * counts_.size(), ' ');
-    for (char c : dumped) {
-      text_ += c;
-      if (c == '\n') text_ += indent;
+    size_t indent = 2 * counts_.size();
+    size_t start = 0;
+    for (size_t end = dumped.find('\n'); end != std::string_view::npos; end = dumped.find('\n', start)) {
+      text_.append(dumped.substr(start, end + 1 - start));
+      text_.append(indent, ' ');
+      start = end + 1;
     }
+    text_.append(dumped.substr(start));
   }
 
   void Member(std::string_view key, std::string_view value) {
@@ -82,12 +86,16 @@ class JsonWriter {
     EndArray();
   }
 
+  JsonWriter() { text_.reserve(kReserve); }
+
   std::string Finish() {
     text_ += '\n';
     return std::move(text_);
   }
 
  private:
+  // More than most files need, so that the text is not copied as it grows.
+  static constexpr size_t kReserve = 4096;
   std::string text_;
   std::vector<size_t> counts_;  // values written so far in each open object or array
   bool after_key_ = false;
@@ -119,17 +127,21 @@ class JsonWriter {
     text_ += bracket;
   }
   void Quoted(std::string_view value) {
-    for (char c : value) {
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        text_ += Json(std::string(value)).dump();
-        return;
-      }
-    }
-    // Runs of characters that need no escape are appended whole.
+    // One pass: runs of characters that need no escape are appended whole;
+    // the first non-ASCII byte hands the whole string to nlohmann.
+    size_t mark = text_.size();
     text_ += '"';
     size_t plain = 0;  // where the current run of such characters began
     for (size_t i = 0; i < value.size(); ++i) {
-      char c = value[i];
+      auto c = static_cast<unsigned char>(value[i]);
+      if (!kSpecial[c]) continue;
+      if (c >= 0x80) {
+        text_.resize(mark);
+        text_ += Json(std::string(value)).dump();
+        return;
+      }
+      text_.append(value.substr(plain, i - plain));
+      plain = i + 1;
       const char* escape = nullptr;
       switch (c) {
         case '"': escape = "\\\""; break;
@@ -139,11 +151,8 @@ class JsonWriter {
         case '\n': escape = "\\n"; break;
         case '\r': escape = "\\r"; break;
         case '\t': escape = "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) >= 0x20) continue;
+        default: break;
       }
-      text_.append(value.substr(plain, i - plain));
-      plain = i + 1;
       if (escape) {
         text_ += escape;
       } else {
@@ -156,6 +165,14 @@ class JsonWriter {
     text_.append(value.substr(plain));
     text_ += '"';
   }
+
+  // Bytes Quoted() cannot copy as they are: '"', '\\', control characters
+  // and non-ASCII bytes.
+  static constexpr std::array<bool, 256> kSpecial = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c) table[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+    return table;
+  }();
 };
 
 void Environment(JsonWriter& json, const std::vector<EnvVar>& variables) {

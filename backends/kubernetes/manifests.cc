@@ -15,10 +15,14 @@ using yaml::String;
 
 class ManifestWriter {
  public:
-  explicit ManifestWriter(const Plan& plan) : plan_(plan) {}
+  explicit ManifestWriter(const Plan& plan)
+      : plan_(plan),
+        comment_(yaml::Comment(GeneratedNotice(plan_.source_name, plan_.profile) +
+                               "\nkube/deploy/apply.sh applies it in the order the stack needs.")) {}
 
+  // Every file starts with the same comment; the emitter writes after it.
   std::string File(const Workload& w) {
-    yaml::Emitter out;
+    yaml::Emitter out = Start();
     if (!w.claim.empty()) Claim(out, w);
     if (w.service) ServiceObject(out, *w.service);
     if (w.is_job) {
@@ -26,20 +30,25 @@ class ManifestWriter {
     } else {
       DeploymentObject(out, w);
     }
-    return Comment() + out.str() + "\n";
+    return out.Take("\n");
   }
 
   std::string File(const BalancerService& b) {
-    yaml::Emitter out;
+    yaml::Emitter out = Start();
     ServiceObject(out, b.service);
-    return Comment() + out.str() + "\n";
+    return out.Take("\n");
   }
 
  private:
-  std::string Comment() const {
-    return yaml::Comment(GeneratedNotice(plan_.source_name, plan_.profile) +
-                         "\nkube/deploy/apply.sh applies it in the order the stack needs.");
+  yaml::Emitter Start() const {
+    std::string text;
+    text.reserve(kFileReserve);
+    text = comment_;
+    return yaml::Emitter(std::move(text));
   }
+
+  // More than most manifests need, so that the text is not copied as it grows.
+  static constexpr size_t kFileReserve = 4096;
 
   void Labels(yaml::Emitter& out, const std::string& tier) {
     out << yaml::BeginMap;
@@ -55,8 +64,8 @@ class ManifestWriter {
   void Header(yaml::Emitter& out, std::string_view api_version, std::string_view kind, const std::string& name,
               const std::string& tier) {
     out << yaml::BeginDoc << yaml::BeginMap;
-    out << yaml::Key << "apiVersion" << yaml::Value << std::string(api_version);
-    out << yaml::Key << "kind" << yaml::Value << std::string(kind);
+    out << yaml::Key << "apiVersion" << yaml::Value << api_version;
+    out << yaml::Key << "kind" << yaml::Value << kind;
     out << yaml::Key << "metadata" << yaml::Value << yaml::BeginMap;
     out << yaml::Key << "name" << yaml::Value;
     String(out, name);
@@ -205,7 +214,7 @@ class ManifestWriter {
     if (!c.cpu.empty() || !c.memory.empty()) {
       out << yaml::Key << "resources" << yaml::Value << yaml::BeginMap;
       for (std::string_view which : {"requests", "limits"}) {
-        out << yaml::Key << std::string(which) << yaml::Value << yaml::BeginMap;
+        out << yaml::Key << which << yaml::Value << yaml::BeginMap;
         if (!c.cpu.empty()) {
           out << yaml::Key << "cpu" << yaml::Value;
           String(out, c.cpu);
@@ -250,6 +259,7 @@ class ManifestWriter {
   }
 
   const Plan& plan_;
+  const std::string comment_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -36,38 +37,55 @@ bool IsPortName(std::string_view name) {
   return letter;
 }
 
-// A piece of lowered text: literal characters, or a $(VAR) reference that
-// Kubernetes expands.
+// A piece of lowered text: literal characters, or (part of) a $(VAR)
+// reference that Kubernetes expands. The text belongs to the IR, the plan or
+// the caller, and outlives the piece.
 struct Piece {
-  std::string text;
+  std::string_view text;
   bool literal;
 };
 
 // Kubernetes expands $(VAR) in env values, command and args, and reads "$$"
 // as one "$". A literal "$" is doubled exactly where it would otherwise
 // start one of those, so other text reads as written.
-std::string Join(const std::vector<Piece>& pieces) {
-  std::string out;
-  for (size_t p = 0; p < pieces.size(); ++p) {
-    const std::string& text = pieces[p].text;
+void JoinTo(std::string& out, const Piece* pieces, size_t count) {
+  for (size_t p = 0; p < count; ++p) {
+    std::string_view text = pieces[p].text;
     if (!pieces[p].literal) {
       out += text;
       continue;
     }
-    for (size_t i = 0; i < text.size(); ++i) {
-      out += text[i];
-      if (text[i] != '$') continue;
+    // Text up to and including each '$' is copied whole.
+    size_t start = 0;
+    for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', start)) {
+      out.append(text.substr(start, i + 1 - start));
+      start = i + 1;
       char next = 0;
       if (i + 1 < text.size()) {
         next = text[i + 1];
       } else {
-        for (size_t q = p + 1; q < pieces.size() && !next; ++q) {
+        for (size_t q = p + 1; q < count && !next; ++q) {
           if (!pieces[q].text.empty()) next = pieces[q].text.front();
         }
       }
       if (next == '$' || next == '(') out += '$';
     }
+    out.append(text.substr(start));
   }
+}
+
+std::string Join(const std::vector<Piece>& pieces) {
+  std::string out;
+  JoinTo(out, pieces.data(), pieces.size());
+  return out;
+}
+
+// One literal word.
+std::string Join(std::string_view word) {
+  Piece piece{word, true};
+  std::string out;
+  out.reserve(word.size());
+  JoinTo(out, &piece, 1);
   return out;
 }
 
@@ -99,7 +117,8 @@ class Planner {
 
   // The Service other components reach `name` at: its own, or for a
   // balancer the Service of the app it routes to.
-  std::string ServiceName(const std::string& name) const {
+  // The result is `name` or text of the IR.
+  std::string_view ServiceName(const std::string& name) const {
     const Component* c = stack_.Find(name);
     if (c && c->kind == ComponentKind::Balancer && SharesAppService(*c)) return c->Find("route")->literal;
     return name;
@@ -169,17 +188,23 @@ class Planner {
 
   // Text that Kubernetes expands (env values, command, args): a secret is a
   // $(VAR) reference to the env var that holds it.
-  std::string Expanded(const Value& value, const std::map<std::string, std::string>& holders) const {
-    if (value.kind != Value::Kind::Text) return Join({{value.LiteralText(), true}});
-    std::vector<Piece> pieces;
+  std::string Expanded(const Value& value, const std::map<std::string, std::string>& holders) {
+    if (value.kind != Value::Kind::Text) return Join(value.LiteralText());
+    // A secret is three pieces, "$(", the variable and ")": Join reads only
+    // the first character of what follows a literal '$'.
+    pieces_.clear();
     for (const TextPart& part : value.text) {
       switch (part.kind) {
-        case TextPart::Kind::Literal: pieces.push_back({part.text, true}); break;
-        case TextPart::Kind::Symbol: pieces.push_back({ServiceName(part.text), true}); break;
-        case TextPart::Kind::Secret: pieces.push_back({"$(" + holders.at(part.text) + ")", false}); break;
+        case TextPart::Kind::Literal: pieces_.push_back({part.text, true}); break;
+        case TextPart::Kind::Symbol: pieces_.push_back({ServiceName(part.text), true}); break;
+        case TextPart::Kind::Secret:
+          pieces_.push_back({"$(", false});
+          pieces_.push_back({holders.at(part.text), false});
+          pieces_.push_back({")", false});
+          break;
       }
     }
-    return Join(pieces);
+    return Join(pieces_);
   }
 
   // Lowers a container's env and args. A value that is one whole secret
@@ -191,11 +216,14 @@ class Planner {
     const Value* env = c.Find("env");
     const Value* command = c.Find("command");
     std::map<std::string, std::string> holders;  // secret -> env var holding it
-    std::set<std::string> names;
+    // The env's names are its keys; `added` holds the variables made here.
+    std::set<std::string> added;
+    auto taken = [&](const std::string& name) {
+      return (env && env->entries.count(name)) || added.count(name);
+    };
     std::vector<const Value*> expanded;
     if (env) {
       for (const auto& [key, value] : env->entries) {
-        names.insert(key);
         if (IsWholeSecret(value)) {
           holders.emplace(value.text.front().text, key);
         } else {
@@ -214,8 +242,8 @@ class Planner {
         auto holder = holders.find(part.text);
         if (holder == holders.end()) {
           std::string var = SecretVariable(part.text);
-          while (names.count(var)) var = "STACKC_" + var;
-          names.insert(var);
+          while (taken(var)) var = "STACKC_" + var;
+          added.insert(var);
           holder = holders.emplace(part.text, var).first;
           first.push_back({var, "", UseSecret(part.text).object});
         }
@@ -236,7 +264,8 @@ class Planner {
     }
     std::sort(first.begin(), first.end(), [](const EnvVar& a, const EnvVar& b) { return a.name < b.name; });
     container.env = std::move(first);
-    container.env.insert(container.env.end(), rest.begin(), rest.end());
+    container.env.insert(container.env.end(), std::make_move_iterator(rest.begin()),
+                         std::make_move_iterator(rest.end()));
     if (command) {
       for (const Value& item : command->items) container.args.push_back(Expanded(item, holders));
     }
@@ -525,7 +554,7 @@ class Planner {
     int64_t interval = std::max<int64_t>(1, ((ready_interval ? ready_interval->number : 5000) + 999) / 1000);
     wait.command = {"sh", "-c", fmt::format("until \"$@\"; do echo \"waiting for $0\"; sleep {}; done", interval),
                     db.name};
-    for (const std::string& word : command) wait.command.push_back(Join({{word, true}}));
+    for (const std::string& word : command) wait.command.push_back(Join(word));
     w.init_containers.push_back(std::move(wait));
   }
 
@@ -559,6 +588,7 @@ class Planner {
   std::map<std::string, SecretInfo> secrets_;
   BuiltImages images_{"kubernetes"};
   std::map<int64_t, const Component*> node_ports_;
+  std::vector<Piece> pieces_;  // Expanded()'s, kept for their capacity
   std::set<std::string> reported_long_;
   std::set<std::string> reported_wait_;
 };

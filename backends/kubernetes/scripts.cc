@@ -6,6 +6,7 @@
 // (Quote) and every variable double-quoted; the fixed parts are written to
 // pass `bash -n` and `shellcheck`, which the test suite runs on each golden
 // tree.
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -207,7 +208,7 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       std::vector<std::string> names;
       for (const SecretInfo& s : plan_.secrets) names.push_back(s.name);
-      summary += fmt::format("  secrets   {}\n", fmt::join(names, ", "));
+      fmt::format_to(std::back_inserter(summary), "  secrets   {}\n", fmt::join(names, ", "));
     }
     for (const Step& s : plan_.steps) {
       std::string what;
@@ -217,7 +218,7 @@ class ScriptWriter {
         case Step::Kind::App: what = "waits until it is rolled out"; deployments = true; break;
         case Step::Kind::Balancer: what = fmt::format("Service {}", s.service_name); break;
       }
-      summary += fmt::format("  {:<9} {} ({})\n", KindWord(s.kind), s.component->name, what);
+      fmt::format_to(std::back_inserter(summary), "  {:<9} {} ({})\n", KindWord(s.kind), s.component->name, what);
     }
     if (jobs) {
       summary +=
@@ -227,14 +228,14 @@ class ScriptWriter {
           "migrate.sh runs the tasks again.\n";
     }
     if (!plan_.test_tasks.empty()) {
-      summary += fmt::format("\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
+      fmt::format_to(std::back_inserter(summary), "\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
                              "(stackc build -t compose), against a database of their own.\n",
                              plan_.test_tasks.size() > 1 ? "s" : "", fmt::join(plan_.test_tasks, ", "),
                              plan_.test_tasks.size() > 1 ? "are" : "is");
     }
     std::string env;
     for (const SecretInfo& s : plan_.secrets) {
-      env += fmt::format("  {:<16} value of secret(\"{}\"), see secrets.env.example\n", s.variable, s.name);
+      fmt::format_to(std::back_inserter(env), "  {:<16} value of secret(\"{}\"), see secrets.env.example\n", s.variable, s.name);
     }
     if (deployments) env += kRolloutTimeoutDoc;
     if (jobs) env += kJobTimeoutDoc;
@@ -253,7 +254,7 @@ class ScriptWriter {
                            : "",
                     env.empty() ? "" : "\n\nEnvironment:\n" + env));
     text += kPrelude;
-    if (!plan_.secrets.empty()) text += fmt::format("stack={}\n", Quote(plan_.stack));
+    if (!plan_.secrets.empty()) fmt::format_to(std::back_inserter(text), "stack={}\n", Quote(plan_.stack));
     if (deployments) text += "rollout_timeout=\"${ROLLOUT_TIMEOUT:-300s}\"\n";
     if (jobs) text += kJobTimeout;
     text += "script=apply.sh\n";
@@ -268,7 +269,7 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       text += "\n# Every secret is checked before anything is applied.\nmissing=()\n";
       for (const SecretInfo& s : plan_.secrets) {
-        text += fmt::format("if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n", s.variable, Quote(s.variable));
+        fmt::format_to(std::back_inserter(text), "if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n", s.variable, Quote(s.variable));
       }
       text +=
           "if ((${#missing[@]} > 0)); then\n"
@@ -279,30 +280,30 @@ class ScriptWriter {
           "fi\n";
       text += "\nstep \"secrets\"\n";
       for (const SecretInfo& s : plan_.secrets) {
-        text += fmt::format("put_secret {} \"${}\"\n", Quote(s.object), s.variable);
+        fmt::format_to(std::back_inserter(text), "put_secret {} \"${}\"\n", Quote(s.object), s.variable);
       }
     }
     for (const Step& s : plan_.steps) {
-      text += fmt::format("\nstep {}\n", Quote(fmt::format("{} {}", KindWord(s.kind), s.component->name)));
+      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", KindWord(s.kind), s.component->name)));
       const Workload* w = s.workload >= 0 ? &plan_.workloads[static_cast<size_t>(s.workload)] : nullptr;
       switch (s.kind) {
         case Step::Kind::Database:
         case Step::Kind::App:
-          text += fmt::format("roll_out {} {}{}\n", KubePath(w->path), Quote(w->component->name), RetagArgument(*w));
+          fmt::format_to(std::back_inserter(text), "roll_out {} {}{}\n", KubePath(w->path), Quote(w->component->name), RetagArgument(*w));
           break;
         case Step::Kind::Task:
-          text += fmt::format("run_job once {} {}{}\n", Quote(w->component->name), KubePath(w->path), RetagArgument(*w));
+          fmt::format_to(std::back_inserter(text), "run_job once {} {}{}\n", Quote(w->component->name), KubePath(w->path), RetagArgument(*w));
           break;
         case Step::Kind::Balancer:
           if (s.service >= 0) {
-            text += fmt::format("kubectl apply -f {}\n", KubePath(plan_.services[static_cast<size_t>(s.service)].path));
+            fmt::format_to(std::back_inserter(text), "kubectl apply -f {}\n", KubePath(plan_.services[static_cast<size_t>(s.service)].path));
           }
-          text += fmt::format("kubectl get service {} -o wide\n", Quote(s.service_name));
-          text += fmt::format("echo {}\n", Quote(BalancerHint(s)));
+          fmt::format_to(std::back_inserter(text), "kubectl get service {} -o wide\n", Quote(s.service_name));
+          fmt::format_to(std::back_inserter(text), "echo {}\n", Quote(BalancerHint(s)));
           break;
       }
     }
-    text += fmt::format("\nstep {}\n", Quote(fmt::format("stack {} is applied", plan_.stack)));
+    fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("stack {} is applied", plan_.stack)));
     return text;
   }
 
@@ -315,7 +316,7 @@ class ScriptWriter {
       tagged = tagged || !jobs.back()->built_repository.empty();
     }
     std::string names;
-    for (const Workload* w : jobs) names += fmt::format("  {}\n", w->component->name);
+    for (const Workload* w : jobs) fmt::format_to(std::back_inserter(names), "  {}\n", w->component->name);
     std::string text = Header(
         jobs.empty()
             ? fmt::format("Stack {} has no setup task, so there is nothing to run again.\n\nUsage: "
@@ -331,7 +332,7 @@ class ScriptWriter {
                           tagged ? " [TAG]   (default: the current short git commit)" : "", kJobTimeoutDoc));
     if (jobs.empty()) {
       text += kNothing;
-      text += fmt::format("\necho {}\n", Quote(fmt::format("migrate.sh: stack {} has no setup task", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("migrate.sh: stack {} has no setup task", plan_.stack)));
       return text;
     }
     text += kPrelude;
@@ -344,7 +345,7 @@ class ScriptWriter {
     text += kCheckJobTimeout;
     if (tagged) text += kTag;
     for (const Workload* w : jobs) {
-      text += fmt::format("\nstep {}\n", Quote("task " + w->component->name));
+      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote("task " + w->component->name));
       text += RunJob(*w);
     }
     return text;
@@ -357,7 +358,7 @@ class ScriptWriter {
       for (const Workload& w : plan_.workloads) {
         if (w.built_repository == image.repository) users.push_back(w.component->name);
       }
-      summary += fmt::format("  {} (build context {}), used by {}\n", image.repository, image.context,
+      fmt::format_to(std::back_inserter(summary), "  {} (build context {}), used by {}\n", image.repository, image.context,
                              fmt::join(users, ", "));
     }
     bool jobs = false;
@@ -384,7 +385,7 @@ class ScriptWriter {
                           plan_.stack, summary, env));
     if (plan_.images.empty()) {
       text += kNothing;
-      text += fmt::format("\necho {}\n", Quote(fmt::format("push.sh: stack {} builds no image", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("push.sh: stack {} builds no image", plan_.stack)));
       return text;
     }
     text += kPrelude;
@@ -414,19 +415,19 @@ build_and_push() {
     if (jobs) text += kCheckJobTimeout;
     text += kTag;
     for (const BuiltImage& image : plan_.images) {
-      text += fmt::format("\nstep \"build and push {}:$tag\"\n", EscapeDoubleQuoted(image.repository));
-      text += fmt::format("build_and_push {} {}{}\n", Quote(image.repository), Context(image.context),
+      fmt::format_to(std::back_inserter(text), "\nstep \"build and push {}:$tag\"\n", EscapeDoubleQuoted(image.repository));
+      fmt::format_to(std::back_inserter(text), "build_and_push {} {}{}\n", Quote(image.repository), Context(image.context),
                           image.dockerfile.empty() ? "" : " " + Quote(image.dockerfile));
     }
     for (const Step& s : plan_.steps) {
       if (s.workload < 0) continue;
       const Workload& w = plan_.workloads[static_cast<size_t>(s.workload)];
       if (w.built_repository.empty()) continue;
-      text += fmt::format("\nstep {}\n", Quote(fmt::format("{} {}", KindWord(s.kind), w.component->name)));
+      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", KindWord(s.kind), w.component->name)));
       if (w.is_job) {
         text += RunJob(w);
       } else {
-        text += fmt::format("set_image {} {}\"$tag\"\n", Quote(w.component->name),
+        fmt::format_to(std::back_inserter(text), "set_image {} {}\"$tag\"\n", Quote(w.component->name),
                             Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
       }
     }
@@ -441,7 +442,7 @@ build_and_push() {
         "  set -a; . ./secrets.env; set +a; kube/deploy/apply.sh",
         GeneratedNotice(plan_.source_name, "")));
     for (const SecretInfo& s : plan_.secrets) {
-      text += fmt::format("\n# secret(\"{}\"), stored in Secret {} (key: value)\n{}=\n", s.name, s.object, s.variable);
+      fmt::format_to(std::back_inserter(text), "\n# secret(\"{}\"), stored in Secret {} (key: value)\n{}=\n", s.name, s.object, s.variable);
     }
     return text;
   }
@@ -484,7 +485,7 @@ build_and_push() {
   static std::string RunJob(const Workload& w) {
     std::string call = fmt::format("run_job again {} {}", Quote(w.component->name), KubePath(w.path));
     if (!w.built_repository.empty()) {
-      call += fmt::format(" {}\"$tag\"", Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
+      fmt::format_to(std::back_inserter(call), " {}\"$tag\"", Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
     }
     return call + "\n";
   }
