@@ -41,5 +41,5 @@ static void PrepareHeap() {
 int main(int argc, char** argv) {
   PrepareHeap();
   std::vector<std::string> args(argv + 1, argv + argc);
-  return stackc::RunStackc(args, {std::cout, std::cerr, isatty(STDERR_FILENO) != 0});
+  return stackc::RunStackc(args, {std::cout, std::cerr, isatty(STDERR_FILENO) != 0, /*exits_after_run=*/true});
 }

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -86,13 +88,17 @@ FileState CompareWithDisk(const char* path, const MemorySink::File& file) {
              fs::perms(info.st_mode & 0777) != PermissionsFor(file.mode)) {
     state = FileState::Stale;
   } else {
-    std::string existing(file.contents.size() + 1, '\0');
+    // One buffer for every comparison: a fresh string per file was a
+    // malloc, a fill and a free of a block as large as the file each time.
+    thread_local std::vector<char> existing;
+    if (existing.size() < file.contents.size() + 1) existing.resize(file.contents.size() + 1);
     size_t got = 0;
     // One byte more than expected, to see a file that grew meanwhile. A
     // regular file reads short only at its end, so a short read is the
     // last one: the usual case takes one read, not a second one for EOF.
-    while (got < existing.size()) {
-      size_t wanted = existing.size() - got;
+    const size_t size = file.contents.size() + 1;
+    while (got < size) {
+      size_t wanted = size - got;
       ssize_t n = ::read(fd, existing.data() + got, wanted);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
@@ -103,7 +109,7 @@ FileState CompareWithDisk(const char* path, const MemorySink::File& file) {
       if (static_cast<size_t>(n) < wanted) break;
     }
     if (state == FileState::Current &&
-        (got != file.contents.size() || existing.compare(0, got, file.contents) != 0)) {
+        (got != file.contents.size() || std::string_view(existing.data(), got) != file.contents)) {
       state = FileState::Stale;
     }
   }

@@ -104,7 +104,10 @@ class Lowerer {
       for (std::string_view property : set_properties[index++]) {
         auto it = state.values.find(property);
         if (it == state.values.end() || it->second.is_none()) continue;
-        c.properties.emplace_hint(c.properties.end(), it->first, std::move(it->second));
+        // The memo's node itself, key and value, with no copy: nothing
+        // reads a component's memo once its properties are taken (settings
+        // use no component, edges only the references).
+        c.properties.insert(c.properties.end(), state.values.extract(it));
       }
       AddDefaults(c);
       components.push_back(std::move(c));
@@ -502,6 +505,7 @@ class Lowerer {
       }
       case ExprKind::String: {
         v.kind = Value::Kind::Text;
+        v.text.reserve(e.parts.size());
         for (const ast::StringPart& part : e.parts) {
           if (!part.is_interpolation) {
             AppendText(v.text, {TextPart::Kind::Literal, part.text, ""});
@@ -518,7 +522,7 @@ class Lowerer {
         return v;
       case ExprKind::Map:
         v.kind = Value::Kind::Map;
-        for (const ast::MapEntry& entry : e.entries) v.entries[entry.key.name] = Evaluate(*entry.value, self, refs);
+        for (const ast::MapEntry& entry : e.entries) v.entries.insert_or_assign(entry.key.name, Evaluate(*entry.value, self, refs));
         return v;
       case ExprKind::Call:
         v.kind = Value::Kind::Text;
@@ -577,8 +581,20 @@ class Lowerer {
     const AttributeSchema* schema = SchemaOf(target->kind).FindAttribute(attribute);
     if (!schema) return {};
     if (refs && schema->orders && target != self) refs->push_back({head, attribute, range});
-    Value v = Attribute(*target, attribute, range);
+    Value v = MemoizedAttribute(*target, attribute, range);
     v.derived = true;
+    return v;
+  }
+
+  // Attribute, memoized per component and attribute when it reported
+  // nothing (a report names the place of each use): apps read their
+  // database's url several times, and each url looks up five properties.
+  Value MemoizedAttribute(const CheckedComponent& target, const std::string& attribute, SourceRange use) {
+    std::pair<const CheckedComponent*, std::string_view> key{&target, attribute};
+    if (auto it = attributes_.find(key); it != attributes_.end()) return it->second;
+    size_t reported = diags_.diagnostics().size();
+    Value v = Attribute(target, attribute, use);
+    if (diags_.diagnostics().size() == reported && !value_cycle_reported_) attributes_.emplace(key, v);
     return v;
   }
 
@@ -603,6 +619,9 @@ class Lowerer {
     if (attribute == "url") {
       Value url;
       url.kind = Value::Kind::Text;
+      // "scheme://user:", a password secret, "@", the host symbol and
+      // ":port/name": five parts unless user, port or name are not literal.
+      url.text.reserve(5);
       if (target.kind == ComponentKind::Database) {
         const Value& scheme = Property(target, "scheme", use);
         AppendText(url.text, {TextPart::Kind::Literal, (scheme.is_none() ? std::string("tcp") : scheme.LiteralText()) + "://", ""});
@@ -705,6 +724,8 @@ class Lowerer {
   std::map<std::string, Value> params_;
   std::unordered_map<const CheckedComponent*, ComponentState> states_;
   std::unordered_map<std::string_view, const CheckedComponent*> by_name_;
+  // Attribute values by component and attribute name (in the syntax tree).
+  std::map<std::pair<const CheckedComponent*, std::string_view>, Value> attributes_;
   std::map<std::string, std::string> sets_;
   std::vector<Evaluating> evaluating_;  // the values being evaluated, outermost first
   bool value_cycle_reported_ = false;    // later "has no value" errors would be its echoes

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 #include <queue>
-#include <set>
 
 namespace stackc::ir {
 
@@ -59,12 +58,14 @@ Stack::Stack(std::vector<Component> components) : components_(std::move(componen
   std::sort(components_.begin(), components_.end(),
             [](const Component& a, const Component& b) { return a.name < b.name; });
   graph_ = Graph(components_.size());
+  // The first of equal names, as the binary search found.
+  by_name_.reserve(components_.size());
+  for (const Component& c : components_) by_name_.emplace(c.name, &c);
 }
 
 const Component* Stack::Find(std::string_view wanted) const {
-  auto it = std::lower_bound(components_.begin(), components_.end(), wanted,
-                             [](const Component& c, std::string_view n) { return c.name < n; });
-  return it != components_.end() && it->name == wanted ? &*it : nullptr;
+  auto it = by_name_.find(wanted);
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 void Stack::AddDependency(std::string_view before, std::string_view after, Dependency dependency) {
@@ -161,12 +162,25 @@ std::vector<std::pair<const Component*, const Dependency*>> Stack::FindCycle() c
   return {};
 }
 
+// The distinct vertices of `edges` (two edges of different kinds can join
+// the same pair), sorted, into `out`: one buffer for every vertex rather
+// than a std::set each.
+template <typename Edges, typename End>
+static void DistinctEnds(Edges edges, End end_of, std::vector<Stack::Vertex>& out) {
+  out.clear();
+  for (auto [e, end] = edges; e != end; ++e) out.push_back(end_of(*e));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
 std::vector<const Component*> Stack::TopologicalOrder() const {
   std::vector<size_t> waiting(components_.size());
+  std::vector<Vertex> ends;
+  auto source = [&](const Graph::edge_descriptor& e) { return boost::source(e, graph_); };
+  auto target = [&](const Graph::edge_descriptor& e) { return boost::target(e, graph_); };
   for (Vertex v = 0; v < components_.size(); ++v) {
-    std::set<Vertex> sources;
-    for (auto [e, end] = boost::in_edges(v, graph_); e != end; ++e) sources.insert(boost::source(*e, graph_));
-    waiting[v] = sources.size();
+    DistinctEnds(boost::in_edges(v, graph_), source, ends);
+    waiting[v] = ends.size();
   }
   // Vertices are numbered in name order, so the smallest ready vertex is the
   // alphabetically first ready component.
@@ -179,9 +193,8 @@ std::vector<const Component*> Stack::TopologicalOrder() const {
     Vertex v = ready.top();
     ready.pop();
     order.push_back(&components_[v]);
-    std::set<Vertex> targets;
-    for (auto [e, end] = boost::out_edges(v, graph_); e != end; ++e) targets.insert(boost::target(*e, graph_));
-    for (Vertex w : targets) {
+    DistinctEnds(boost::out_edges(v, graph_), target, ends);
+    for (Vertex w : ends) {
       if (--waiting[w] == 0) ready.push(w);
     }
   }

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -67,6 +69,9 @@ class Stack {
 
   /// Components are sorted by name and never change after construction.
   explicit Stack(std::vector<Component> components);
+  // by_name_ points into components_.
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
 
   const std::vector<Component>& components() const { return components_; }
   const Component* Find(std::string_view name) const;
@@ -93,6 +98,9 @@ class Stack {
     return static_cast<Vertex>(&component - components_.data());
   }
   std::vector<Component> components_;
+  /// Components by name: lowering and every backend look components up by
+  /// name thousands of times, and a binary search compared long names.
+  std::unordered_map<std::string_view, const Component*> by_name_;
   Graph graph_;
 };
 

@@ -2,48 +2,75 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
 
 namespace stackc {
 namespace {
 
+// Text is appended to one string, each piece in place: a large stack warns
+// thousands of times, and formatting every piece into a string of its own
+// was most of the rendering.
 struct Style {
   bool color;
-  std::string Wrap(std::string_view code, std::string_view text) const {
-    if (!color) return std::string(text);
-    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+  void Begin(std::string& out, std::string_view code) const {
+    if (!color || code.empty()) return;
+    out += "\x1b[";
+    out += code;
+    out += 'm';
   }
-  std::string Bold(std::string_view text) const { return Wrap("1", text); }
-  std::string Severity(stackc::Severity severity, std::string_view text) const {
-    switch (severity) {
-      case stackc::Severity::Error: return Wrap("1;31", text);
-      case stackc::Severity::Warning: return Wrap("1;35", text);
-      case stackc::Severity::Note: return Wrap("1;36", text);
-    }
-    return std::string(text);
+  void End(std::string& out, std::string_view code) const {
+    if (color && !code.empty()) out += "\x1b[0m";
   }
-  std::string Caret(std::string_view text) const { return Wrap("1;32", text); }
+  void Append(std::string& out, std::string_view code, std::string_view text) const {
+    Begin(out, code);
+    out += text;
+    End(out, code);
+  }
 };
 
-std::string Location(const SourceManager& sources, SourceRange range) {
-  if (!range.valid()) return "stackc";
-  LineColumn pos = sources.Position(range.file, range.begin);
-  return fmt::format("{}:{}:{}", sources.name(range.file), pos.line, pos.column);
+constexpr std::string_view kBold = "1";
+constexpr std::string_view kCaret = "1;32";
+
+std::string_view SeverityCode(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return "1;31";
+    case Severity::Warning: return "1;35";
+    case Severity::Note: return "1;36";
+  }
+  return "";
+}
+
+void AppendNumber(std::string& out, uint32_t number) { fmt::format_to(std::back_inserter(out), "{}", number); }
+
+// "file:line:column" in bold, or "stackc" for a diagnostic with no place.
+void AppendLocation(std::string& out, const SourceManager& sources, SourceRange range, const Style& style) {
+  style.Begin(out, kBold);
+  if (!range.valid()) {
+    out += "stackc";
+  } else {
+    LineColumn pos = sources.Position(range.file, range.begin);
+    out += sources.name(range.file);
+    out += ':';
+    AppendNumber(out, pos.line);
+    out += ':';
+    AppendNumber(out, pos.column);
+  }
+  style.End(out, kBold);
 }
 
 bool StartsCharacter(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
 
 // One blank per character of the first `bytes` bytes of the line, replaying
 // its tabs, so that carets line up under the text they mark.
-std::string Padding(std::string_view line, uint32_t bytes) {
-  std::string pad;
+void AppendPadding(std::string& out, std::string_view line, uint32_t bytes) {
   for (uint32_t i = 0; i < bytes; ++i) {
-    if (i >= line.size()) pad += ' ';
-    else if (line[i] == '\t') pad += '\t';
-    else if (StartsCharacter(line[i])) pad += ' ';
+    if (i >= line.size()) out += ' ';
+    else if (line[i] == '\t') out += '\t';
+    else if (StartsCharacter(line[i])) out += ' ';
   }
-  return pad;
 }
 
 uint32_t Characters(std::string_view text) {
@@ -59,46 +86,79 @@ void RenderSnippet(std::string& out, const SourceManager& sources, SourceRange r
   uint32_t line_end = line_start + static_cast<uint32_t>(line.size());
   uint32_t underline_end = std::min(std::max(range.end, range.begin + 1), std::max(line_end, range.begin + 1));
   std::string number = std::to_string(begin.line);
-  std::string gutter(std::max<size_t>(number.size(), 4) + 1, ' ');
-  out += fmt::format("{}{} | {}\n", gutter.substr(number.size()), number, line);
+  size_t gutter = std::max<size_t>(number.size(), 4) + 1;
+  out.append(gutter - number.size(), ' ');
+  out += number;
+  out += " | ";
+  out += line;
+  out += '\n';
   uint32_t offset_in_line = range.begin - line_start;
   uint32_t width = offset_in_line < line.size()
                        ? Characters(line.substr(offset_in_line, underline_end - range.begin))
                        : 1;
-  std::string marks = "^" + std::string(std::max<uint32_t>(width, 1) - 1, '~');
-  out += fmt::format("{} | {}{}\n", gutter, Padding(line, offset_in_line), style.Caret(marks));
+  out.append(gutter, ' ');
+  out += " | ";
+  AppendPadding(out, line, offset_in_line);
+  style.Begin(out, kCaret);
+  out += '^';
+  out.append(std::max<uint32_t>(width, 1) - 1, '~');
+  style.End(out, kCaret);
+  out += '\n';
   for (const FixIt& fix : fixits) {
     if (fix.range.file != range.file || fix.range.begin < line_start || fix.range.begin > line_end) continue;
     // A fix-it that inserts a whole line is shown without its newline.
-    std::string shown = fix.replacement;
-    if (shown.ends_with('\n')) shown.pop_back();
-    if (shown.find('\n') != std::string::npos) continue;
+    std::string_view shown = fix.replacement;
+    if (shown.ends_with('\n')) shown.remove_suffix(1);
+    if (shown.find('\n') != std::string_view::npos) continue;
     uint32_t column = fix.range.begin - line_start;
-    out += fmt::format("{} | {}{}\n", gutter, Padding(line, column), style.Caret(shown));
+    out.append(gutter, ' ');
+    out += " | ";
+    AppendPadding(out, line, column);
+    style.Append(out, kCaret, shown);
+    out += '\n';
+  }
+}
+
+void AppendText(std::string& out, const Diagnostic& d, const SourceManager& sources, bool color) {
+  Style style{color};
+  AppendLocation(out, sources, d.range, style);
+  out += ": ";
+  std::string_view code = SeverityCode(d.severity);
+  style.Begin(out, code);
+  out += SeverityName(d.severity);
+  out += '[';
+  out += d.code();
+  out += "]:";
+  style.End(out, code);
+  out += ' ';
+  style.Append(out, kBold, d.message);
+  out += '\n';
+  RenderSnippet(out, sources, d.range, d.fixits, style);
+  for (const DiagNote& note : d.notes) {
+    if (note.range.valid()) {
+      AppendLocation(out, sources, note.range, style);
+      out += ": ";
+    }
+    style.Append(out, SeverityCode(Severity::Note), "note:");
+    out += ' ';
+    out += note.message;
+    out += '\n';
+    RenderSnippet(out, sources, note.range, {}, style);
   }
 }
 
 }  // namespace
 
 std::string RenderText(const Diagnostic& d, const SourceManager& sources, bool color) {
-  Style style{color};
   std::string out;
-  std::string severity = fmt::format("{}[{}]", SeverityName(d.severity), d.code());
-  out += fmt::format("{}: {} {}\n", style.Bold(Location(sources, d.range)),
-                     style.Severity(d.severity, severity + ":"), style.Bold(d.message));
-  RenderSnippet(out, sources, d.range, d.fixits, style);
-  for (const DiagNote& note : d.notes) {
-    std::string where = note.range.valid() ? style.Bold(Location(sources, note.range)) + ": " : "";
-    out += fmt::format("{}{} {}\n", where, style.Severity(Severity::Note, "note:"), note.message);
-    RenderSnippet(out, sources, note.range, {}, style);
-  }
+  AppendText(out, d, sources, color);
   return out;
 }
 
 std::string RenderText(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
                        bool color) {
   std::string out;
-  for (const Diagnostic& d : diagnostics) out += RenderText(d, sources, color);
+  for (const Diagnostic& d : diagnostics) AppendText(out, d, sources, color);
   return out;
 }
 

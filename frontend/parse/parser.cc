@@ -314,17 +314,46 @@ Context* RuleChild(antlr4::ParserRuleContext* ctx, size_t rule, size_t i = 0) {
   return nullptr;
 }
 
-// Every child of rule `rule`, as ctx->getRuleContexts<Context>().
+// Every child of rule `rule`, as ctx->getRuleContexts<Context>() but
+// without a vector: a view over the children for one range-for.
 template <typename Context>
-std::vector<Context*> RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) {
-  std::vector<Context*> found;
-  for (antlr4::tree::ParseTree* child : ctx->children) {
-    if (IsTerminal(child)) continue;
-    auto* context = static_cast<antlr4::RuleContext*>(child);
-    if (context->getRuleIndex() == rule) found.push_back(static_cast<Context*>(context));
-  }
-  return found;
-}
+class RuleChildren {
+ public:
+  using Children = std::vector<antlr4::tree::ParseTree*>;
+
+  class Iterator {
+   public:
+    Iterator(Children::const_iterator at, Children::const_iterator end, size_t rule)
+        : at_(at), end_(end), rule_(rule) {
+      Skip();
+    }
+    Context* operator*() const { return static_cast<Context*>(*at_); }
+    Iterator& operator++() {
+      ++at_;
+      Skip();
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return at_ != other.at_; }
+
+   private:
+    void Skip() {
+      while (at_ != end_ &&
+             (IsTerminal(*at_) || static_cast<antlr4::RuleContext*>(*at_)->getRuleIndex() != rule_)) {
+        ++at_;
+      }
+    }
+    Children::const_iterator at_, end_;
+    size_t rule_;
+  };
+
+  RuleChildren(antlr4::ParserRuleContext* ctx, size_t rule) : children_(ctx->children), rule_(rule) {}
+  Iterator begin() const { return {children_.begin(), children_.end(), rule_}; }
+  Iterator end() const { return {children_.end(), children_.end(), rule_}; }
+
+ private:
+  const Children& children_;
+  size_t rule_;
+};
 
 // The first terminal child of token type `type`, as ctx->getToken(type, 0).
 antlr4::tree::TerminalNode* TokenChild(antlr4::ParserRuleContext* ctx, size_t type) {
@@ -559,6 +588,14 @@ class AstBuilder {
     };
     for (size_t i = 1; i < end; ++i) {
       char c = text[i];
+      if (c != '\\' && c != '$') {
+        // A run of plain characters at once rather than one by one.
+        size_t run = i + 1;
+        while (run < end && text[run] != '\\' && text[run] != '$') ++run;
+        literal.text.append(text, i, run - i);
+        i = run - 1;
+        continue;
+      }
       if (c == '\\' && i + 1 < end) {
         char next = text[i + 1];
         switch (next) {

@@ -363,9 +363,13 @@ class Analyzer {
   bool FirstSetting(std::map<std::string, SourceRange>& seen, const ast::Ident& name, const std::string& where) {
     auto [it, inserted] = seen.emplace(name.name, name.range);
     if (inserted) return true;
-    diags_.Report(DiagKind::DuplicateProperty, name.range, fmt::format("'{}' is set twice in {}", name.name, where))
-        .Note(it->second, "first set here");
+    ReportSetTwice(name, it->second, where);
     return false;
+  }
+
+  void ReportSetTwice(const ast::Ident& name, SourceRange first, const std::string& where) {
+    diags_.Report(DiagKind::DuplicateProperty, name.range, fmt::format("'{}' is set twice in {}", name.name, where))
+        .Note(first, "first set here");
   }
 
   static std::vector<std::string> PropertyNames(const std::vector<PropertySchema>& properties) {
@@ -746,7 +750,7 @@ class Analyzer {
 
   void Mismatch(const Expr& e, const Expectation& want, std::string found) {
     Diagnostic& d = diags_.Report(DiagKind::TypeMismatch, e.range,
-                                  fmt::format("{} expects {}, found {}", want.what, DescribeType(want.type), found));
+                                  fmt::format("{} expects {}, found {}", want.What(), DescribeType(want.type), found));
     if (want.type == ValueType::String && e.kind == ExprKind::Int) {
       d.Fix(e.range, fmt::format("\"{}\"", e.int_value));
     }
@@ -777,7 +781,7 @@ class Analyzer {
                           fmt::format("cannot interpolate {} into a string", DescribeType(type->type)));
           } else if ((type->secret || type->type == ValueType::Secret) && !want.secret_ok) {
             diags_.Report(DiagKind::TypeMismatch, part.range,
-                          fmt::format("{} cannot hold a secret; it would be written into the output", want.what));
+                          fmt::format("{} cannot hold a secret; it would be written into the output", want.What()));
           }
         }
         if (!accepts(ValueType::String)) return Mismatch(e, want, "a string");
@@ -787,7 +791,7 @@ class Analyzer {
           if (!ok) {
             std::vector<std::string> allowed(want.allowed.begin(), want.allowed.end());
             Diagnostic& d = diags_.Report(DiagKind::InvalidValue, e.range,
-                                          fmt::format("\"{}\" is not allowed for {}", value, want.what));
+                                          fmt::format("\"{}\" is not allowed for {}", value, want.What()));
             std::string suggestion = ClosestMatch(value, allowed);
             if (!suggestion.empty()) {
               d.Note({}, fmt::format("did you mean \"{}\"?", suggestion)).Fix(e.range, fmt::format("\"{}\"", suggestion));
@@ -801,7 +805,7 @@ class Analyzer {
           std::string_view problem = FormatProblem(want.format, value);
           if (!problem.empty()) {
             diags_.Report(DiagKind::InvalidValue, e.range,
-                          fmt::format("{} must be {}, found \"{}\"", want.what, problem, value));
+                          fmt::format("{} must be {}, found \"{}\"", want.What(), problem, value));
           }
         }
         return;
@@ -809,12 +813,12 @@ class Analyzer {
       case ExprKind::Int:
         if (!accepts(ValueType::Int)) return Mismatch(e, want, "an int");
         if (want.type == ValueType::Quantity && e.int_value < 0) {
-          diags_.Report(DiagKind::InvalidValue, e.range, fmt::format("{} must not be negative", want.what));
+          diags_.Report(DiagKind::InvalidValue, e.range, fmt::format("{} must not be negative", want.What()));
           return;
         }
         if (want.type == ValueType::Int && (e.int_value < want.min || e.int_value > want.max)) {
           diags_.Report(DiagKind::InvalidValue, e.range,
-                        fmt::format("{} must be between {} and {}, found {}", want.what, want.min, want.max, e.int_value));
+                        fmt::format("{} must be between {} and {}, found {}", want.What(), want.min, want.max, e.int_value));
         }
         return;
       case ExprKind::Bool:
@@ -857,16 +861,19 @@ class Analyzer {
       }
       case ExprKind::Map: {
         if (want.type != ValueType::Env) return Mismatch(e, want, "a map");
-        std::map<std::string, SourceRange> seen;
+        // Keyed by the syntax tree's names, and described only for a message.
+        std::map<std::string_view, SourceRange> seen;
         for (const ast::MapEntry& entry : e.entries) {
-          if (!FirstSetting(seen, entry.key, want.what)) continue;
+          if (auto [first, inserted] = seen.emplace(entry.key.name, entry.key.range); !inserted) {
+            ReportSetTwice(entry.key, first->second, want.What());
+            continue;
+          }
           if (!IsEnvName(entry.key.name)) {
             diags_.Report(DiagKind::InvalidValue, entry.key.range,
                           fmt::format("'{}' is not a valid environment variable name", entry.key.name))
                 .Note({}, "use letters, digits and '_', not starting with a digit");
           }
-          Expectation inner = want;
-          inner.what = fmt::format("'{}' in {}", entry.key.name, want.what);
+          Expectation inner = Expectation::ForEntry(want, entry.key.name);
           inner.type = ValueType::String;
           Check(*entry.value, inner, self_kind, true);
         }
@@ -899,7 +906,7 @@ class Analyzer {
         }
         if (!want.secret_ok) {
           diags_.Report(DiagKind::TypeMismatch, e.range,
-                        fmt::format("{} cannot hold a secret; it would be written into the output", want.what));
+                        fmt::format("{} cannot hold a secret; it would be written into the output", want.What()));
         } else if (!env_value && want.type != ValueType::String) {
           Mismatch(e, want, "a secret");
         }
@@ -913,7 +920,7 @@ class Analyzer {
             const CheckedComponent* target = result_.FindComponent(e.path[0].name);
             std::string found = fmt::format("{} '{}'", ast::KindName(target->kind), target->name);
             Diagnostic& d = diags_.Report(DiagKind::TypeMismatch, e.range,
-                                          fmt::format("{} expects {}, found {}", want.what, DescribeType(want.type), found));
+                                          fmt::format("{} expects {}, found {}", want.What(), DescribeType(want.type), found));
             if (want.type == ValueType::RefList) d.Fix(e.range, fmt::format("[{}]", e.PathText()));
             if (target->kind == ComponentKind::Database && IsScalar(want.type)) {
               d.Note({}, fmt::format("use one of its attributes, e.g. {}.url or {}.host", target->name, target->name));
@@ -923,7 +930,7 @@ class Analyzer {
           if (!(type->kind & want.ref_kinds)) {
             const CheckedComponent* target = result_.FindComponent(e.path[0].name);
             diags_.Report(DiagKind::TypeMismatch, e.range,
-                          fmt::format("{} expects {}, found {} '{}'", want.what, KindsText(want.ref_kinds),
+                          fmt::format("{} expects {}, found {} '{}'", want.What(), KindsText(want.ref_kinds),
                                       ast::KindName(target->kind), target->name))
                 .Note(target->decl->name.range, fmt::format("'{}' is declared here", target->name));
           }
@@ -931,7 +938,7 @@ class Analyzer {
         }
         if (type->secret && !want.secret_ok) {
           diags_.Report(DiagKind::TypeMismatch, e.range,
-                        fmt::format("{} cannot hold '{}', which may contain a secret", want.what, e.PathText()));
+                        fmt::format("{} cannot hold '{}', which may contain a secret", want.What(), e.PathText()));
           return;
         }
         if (!accepts(type->type)) Mismatch(e, want, fmt::format("{} ('{}')", DescribeType(type->type), e.PathText()));
@@ -961,8 +968,30 @@ const CheckedComponent* CheckedStack::FindComponent(std::string_view wanted) con
   return it == components.end() ? nullptr : &it->second;
 }
 
+std::string Expectation::What() const {
+  if (outer_) return fmt::format("'{}' in {}", name_, outer_->What());
+  if (!name_.empty()) return fmt::format("'{}' of {}", name_, owner_);
+  return what_;
+}
+
+Expectation Expectation::ForProperty(ValueType expected, std::string_view property, std::string_view owner) {
+  Expectation e{expected, std::string()};
+  e.name_ = property;
+  e.owner_ = owner;
+  return e;
+}
+
+Expectation Expectation::ForEntry(const Expectation& map, std::string_view key) {
+  Expectation e = map;
+  e.what_.clear();
+  e.name_ = key;
+  e.owner_ = {};
+  e.outer_ = &map;
+  return e;
+}
+
 Expectation ExpectationFor(const PropertySchema& property, std::string_view owner) {
-  Expectation e{property.type, fmt::format("'{}' of {}", property.name, owner)};
+  Expectation e = Expectation::ForProperty(property.type, property.name, owner);
   e.secret_ok = property.secret_ok;
   e.ref_kinds = property.ref_kinds;
   e.allowed = property.allowed;

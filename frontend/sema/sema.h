@@ -4,7 +4,9 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "frontend/ast/ast.h"
@@ -51,16 +53,33 @@ CheckedStack Analyze(const LoadedModules& modules, DiagnosticEngine& diags);
 /// What a place in the stack expects: a type and its constraints. Shared with
 /// the IR, which checks --set values against parameter types.
 struct Expectation {
-  Expectation(ValueType expected, std::string description) : type(expected), what(std::move(description)) {}
+  Expectation(ValueType expected, std::string description) : type(expected), what_(std::move(description)) {}
 
   ValueType type;
-  std::string what;  // "property 'replicas'", for messages
   bool secret_ok = false;
   uint8_t ref_kinds = kAnyComponent;
-  std::vector<std::string_view> allowed;
+  std::span<const std::string_view> allowed;  // the schema's, which lives as long as the program
   int64_t min = INT64_MIN;
   int64_t max = INT64_MAX;
   TextFormat format = TextFormat::Any;
+
+  /// "'replicas' of app 'web'", for messages.
+  std::string What() const;
+
+  /// A property of `owner` ("app 'web'"); both outlive the expectation.
+  static Expectation ForProperty(ValueType expected, std::string_view property, std::string_view owner);
+  /// The entry `key` of the map `map` expects: "'KEY' in 'env' of app
+  /// 'web'". `key` and `map` outlive the expectation.
+  static Expectation ForEntry(const Expectation& map, std::string_view key);
+
+ private:
+  // Messages are rare and a large stack checks thousands of values, so the
+  // description is put together only when a message asks for it: either
+  // whole in `what_`, or "'NAME' of OWNER" or "'NAME' in <outer>".
+  std::string what_;
+  std::string_view name_;
+  std::string_view owner_;
+  const Expectation* outer_ = nullptr;
 };
 Expectation ExpectationFor(const PropertySchema& property, std::string_view owner);
 
