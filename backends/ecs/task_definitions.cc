@@ -95,7 +95,7 @@ class JsonWriter {
 
  private:
   // More than most files need, so that the text is not copied as it grows.
-  static constexpr size_t kReserve = 4096;
+  static constexpr size_t kReserve = 2048;
   std::string text_;
   std::vector<size_t> counts_;  // values written so far in each open object or array
   bool after_key_ = false;

@@ -48,7 +48,7 @@ class ManifestWriter {
   }
 
   // More than most manifests need, so that the text is not copied as it grows.
-  static constexpr size_t kFileReserve = 4096;
+  static constexpr size_t kFileReserve = 2048;
 
   void Labels(yaml::Emitter& out, const std::string& tier) {
     out << yaml::BeginMap;
