@@ -849,20 +849,25 @@ _GH_TOKEN = re.compile(r"""\s*(?:
 )""", re.X)
 
 
-def parse_github_expr(path, text, line=0):
-    src = strip_github_expr(text)
+def tokenize(rx, src, path, line, what):
+    """(kind, text) pairs of src by the named groups of rx, then ("eof", None)."""
     toks = []
     i = 0
     while i < len(src):
         if src[i:].strip() == "":
             break
-        m = _GH_TOKEN.match(src, i)
+        m = rx.match(src, i)
         if not m:
-            fail(path, line, f"cannot read expression {src!r} at {src[i:]!r}")
-        kind = m.lastgroup
-        toks.append((kind, m.group(kind)))
+            fail(path, line, f"cannot read {what} {src!r} at {src[i:]!r}")
+        toks.append((m.lastgroup, m.group(m.lastgroup)))
         i = m.end()
     toks.append(("eof", None))
+    return toks
+
+
+def parse_github_expr(path, text, line=0):
+    src = strip_github_expr(text)
+    toks = tokenize(_GH_TOKEN, src, path, line, "expression")
     pos = [0]
 
     def peek():
@@ -956,17 +961,7 @@ _GL_TOKEN = re.compile(r"""\s*(?:
 
 def parse_gitlab_expr(path, text, line=0):
     src = str(text)
-    toks = []
-    i = 0
-    while i < len(src):
-        if src[i:].strip() == "":
-            break
-        m = _GL_TOKEN.match(src, i)
-        if not m:
-            fail(path, line, f"cannot read rules expression {src!r} at {src[i:]!r}")
-        toks.append((m.lastgroup, m.group(m.lastgroup)))
-        i = m.end()
-    toks.append(("eof", None))
+    toks = tokenize(_GL_TOKEN, src, path, line, "rules expression")
     pos = [0]
 
     def peek():
