@@ -69,10 +69,6 @@ class WorkflowWriter {
     return yaml::Comment(text);
   }
 
-  std::string Compose(std::string_view arguments) const {
-    return fmt::format("docker compose -p {}-test {} {}", p_.stack, p_.compose_file_args, arguments);
-  }
-
   std::string DeployCondition() const {
     return fmt::format("github.event_name == 'push' && github.ref == 'refs/heads/{}'", p_.branch);
   }
@@ -151,16 +147,16 @@ class WorkflowWriter {
   void TestSteps(const Stage& stage) {
     for (const std::string& variable : p_.test_secret_variables) {
       Step(fmt::format("Throwaway {} for the test environment", variable),
-           fmt::format("echo \"{}=$(od -An -N16 -tx1 /dev/urandom | tr -dc 0-9a-f)\" >>\"$GITHUB_ENV\"", variable));
+           fmt::format("echo \"{}={}\" >>\"$GITHUB_ENV\"", variable, kRandomValue));
     }
     for (const std::string& command : stage.compose_commands) {
       std::string title = command == "build" ? "Build the test images" : "Run " + command.substr(command.rfind(' ') + 1);
-      Step(title, Compose(command));
+      Step(title, ComposeV2(p_, command));
     }
     out_ << BeginMap;
     out_ << Key << "name" << Value << "Remove the test environment";
     out_ << Key << "if" << Value << "always()";
-    out_ << Key << "run" << Value << TeardownAssignments(p_) + Compose(stage.compose_teardown);
+    out_ << Key << "run" << Value << TeardownAssignments(p_) + ComposeV2(p_, stage.compose_teardown);
     out_ << EndMap;
   }
 

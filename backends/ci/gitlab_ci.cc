@@ -65,10 +65,6 @@ class GitLabWriter {
     return yaml::Comment(text);
   }
 
-  std::string Compose(std::string_view arguments) const {
-    return fmt::format("docker compose -p {}-test {} {}", p_.stack, p_.compose_file_args, arguments);
-  }
-
   void Job(const Stage& stage, const Stage* previous) {
     out_ << Key << StageJobName(stage.id) << Value << BeginMap;
     out_ << Key << "stage" << Value << StageJobName(stage.id);
@@ -106,12 +102,12 @@ class GitLabWriter {
       for (const std::string& variable : p_.test_secret_variables) {
         out_ << ThrowawaySecret(variable) << "export " + variable;
       }
-      for (const std::string& command : stage.compose_commands) out_ << Compose(command);
+      for (const std::string& command : stage.compose_commands) out_ << ComposeV2(p_, command);
     }
     for (const Command& command : stage.commands) out_ << command.shell;
     out_ << EndSeq;
     if (!stage.compose_teardown.empty()) {
-      out_ << Key << "after_script" << Value << BeginSeq << TeardownAssignments(p_) + Compose(stage.compose_teardown)
+      out_ << Key << "after_script" << Value << BeginSeq << TeardownAssignments(p_) + ComposeV2(p_, stage.compose_teardown)
            << EndSeq;
     }
     out_ << EndMap;

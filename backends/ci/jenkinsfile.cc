@@ -31,19 +31,6 @@ std::string GroovyBlock(std::string_view text) {
   return out;
 }
 
-std::string Comment(std::string_view text) {
-  std::string out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    out += line.empty() ? "//\n" : fmt::format("// {}\n", line);
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string_view KindName(Credential::Kind kind) {
   switch (kind) {
     case Credential::Kind::UsernamePassword: return "username with password";
@@ -105,7 +92,7 @@ class JenkinsfileWriter {
     }
     text += Wrap("Run it as a multibranch pipeline (the stages after the test run on branch " + p_.branch +
                  " only) or as a pipeline job of that branch.");
-    out_ += Comment(text);
+    out_ += LineComments(text, "//");
   }
 
   std::string Compose(std::string_view arguments) const {

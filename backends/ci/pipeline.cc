@@ -61,12 +61,6 @@ std::string Word(std::string_view text) {
   return plain ? std::string(text) : shell::Quote(text);
 }
 
-std::string Upper(std::string_view text) {
-  std::string out;
-  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
-  return out;
-}
-
 // Where an image is pushed: the registry host of its repository, "" for
 // Docker Hub (a first path component without '.' or ':' is a namespace).
 std::string RegistryOf(std::string_view repository) {
@@ -127,7 +121,7 @@ class PipelineBuilder {
                                        [](const Component* c) { return c->kind == ComponentKind::Task; });
     if (has_setup_tasks) AddMigrateStage();
     AddDeployStage(deployed_components);
-    pipeline_.summary = Summary(has_tests, has_setup_tasks);
+    pipeline_.summary = Summary(has_tests);
     return std::move(pipeline_);
   }
 
@@ -243,8 +237,8 @@ class PipelineBuilder {
       login.description = "Docker Hub login that pushes " + what;
     } else {
       login.jenkins_id = fmt::format("{}-{}", stack_.name, ToLabel(registry));
-      login.variable = fmt::format("{}_USERNAME", Upper(registry));
-      login.password_variable = fmt::format("{}_PASSWORD", Upper(registry));
+      login.variable = VariableName(registry, "REGISTRY_") + "_USERNAME";
+      login.password_variable = VariableName(registry, "REGISTRY_") + "_PASSWORD";
       login.description = fmt::format("login to {} that pushes {}", registry, what);
     }
     stage.credentials.push_back(AddCredential(login));
@@ -304,7 +298,7 @@ class PipelineBuilder {
     return true;
   }
 
-  std::string Summary(bool has_tests, bool has_setup_tasks) const {
+  std::string Summary(bool has_tests) const {
     std::vector<std::string> steps;
     for (const Stage& stage : pipeline_.stages) {
       switch (stage.id) {
@@ -320,7 +314,6 @@ class PipelineBuilder {
           break;
       }
     }
-    (void)has_setup_tasks;
     std::string text = fmt::format("The pipeline of stack {}. ", stack_.name);
     if (has_tests) {
       text += "On every push and pull request, the test suite runs in containers against services of its own "
@@ -372,12 +365,12 @@ std::string_view StageTitle(Stage::Id id) {
   return "";
 }
 
-bool Pipeline::HasStage(Stage::Id id) const {
-  return std::any_of(stages.begin(), stages.end(), [id](const Stage& s) { return s.id == id; });
+std::string ThrowawaySecret(std::string_view variable) {
+  return fmt::format("{}=\"{}\"", variable, kRandomValue);
 }
 
-std::string ThrowawaySecret(std::string_view variable) {
-  return fmt::format("{}=\"$(od -An -N16 -tx1 /dev/urandom | tr -dc 0-9a-f)\"", variable);
+std::string ComposeV2(const Pipeline& pipeline, std::string_view arguments) {
+  return fmt::format("docker compose -p {}-test {} {}", pipeline.stack, pipeline.compose_file_args, arguments);
 }
 
 std::string TeardownAssignments(const Pipeline& pipeline) {

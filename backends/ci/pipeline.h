@@ -62,7 +62,6 @@ struct Pipeline {
   /// What the pipeline does, for the header comment of every file.
   std::string summary;
 
-  bool HasStage(Stage::Id id) const;
   bool IsEcs() const { return deploy_target == "ecs"; }
 };
 
@@ -74,8 +73,15 @@ std::string RenderJenkinsfile(const Pipeline& pipeline);
 std::string RenderGitHubWorkflow(const Pipeline& pipeline);
 std::string RenderGitLabCi(const Pipeline& pipeline);
 
+/// A command substitution that prints a random value for a test secret.
+inline constexpr std::string_view kRandomValue = "$(od -An -N16 -tx1 /dev/urandom | tr -dc 0-9a-f)";
+
 /// The command that gives a test secret a throwaway value, without export.
 std::string ThrowawaySecret(std::string_view variable);
+
+/// `docker compose` (Compose v2, as GitHub's runners and Docker's image
+/// have it) on the test file, in the test project, with `arguments`.
+std::string ComposeV2(const Pipeline& pipeline, std::string_view arguments);
 
 /// "DB_PASSWORD=unused ": Compose reads every variable of the test file for
 /// any command, so tearing it down needs them set too.

@@ -11,6 +11,24 @@ std::string GeneratedNotice(std::string_view source_name, std::string_view profi
                      profile.empty() ? "" : fmt::format(" (profile {})", profile));
 }
 
+std::string LineComments(std::string_view text, std::string_view marker) {
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    out += marker;
+    if (!line.empty()) {
+      out += ' ';
+      out += line;
+    }
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string ScriptHeader(std::string_view source_name, std::string_view profile, std::string description) {
   while (description.ends_with("\n")) description.pop_back();
   return "#!/usr/bin/env bash\n" +

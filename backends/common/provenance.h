@@ -12,6 +12,10 @@ namespace stackc {
 /// `profile` is empty.
 std::string GeneratedNotice(std::string_view source_name, std::string_view profile);
 
+/// `text` as line comments starting with `marker` ("#", "//"), one per
+/// line; an empty line is the marker alone.
+std::string LineComments(std::string_view text, std::string_view marker);
+
 /// The first lines of a generated bash script: the shebang, then the notice
 /// and `description` as comments.
 std::string ScriptHeader(std::string_view source_name, std::string_view profile, std::string description);

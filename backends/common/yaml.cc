@@ -1,5 +1,7 @@
 #include "backends/common/yaml.h"
 
+#include "backends/common/provenance.h"
+
 #include <array>
 #include <cassert>
 #include <charconv>
@@ -384,23 +386,6 @@ void String(Emitter& out, std::string_view text) {
   }
 }
 
-std::string Comment(std::string_view text) {
-  std::string out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (line.empty()) {
-      out += "#\n";
-    } else {
-      out += "# ";
-      out += line;
-      out += '\n';
-    }
-    start = end + 1;
-  }
-  return out;
-}
+std::string Comment(std::string_view text) { return LineComments(text, "#"); }
 
 }  // namespace stackc::yaml
