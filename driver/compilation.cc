@@ -58,7 +58,7 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
   for (const BackendEntry* entry : backends) {
     MemorySink sink;
     Emit(*entry->create(), profile, emit, sink);
-    generated[std::string(entry->name)] = sink.files();
+    generated[std::string(entry->name)] = sink.TakeFiles();
   }
   return generated;
 }
