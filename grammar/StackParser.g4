@@ -33,10 +33,13 @@ declName      : IDENT | STACK | IMPORT | PARAM | APP | DATABASE | TASK | BALANCE
 componentKind : APP | DATABASE | TASK | BALANCER;
 baseName      : IDENT | componentKind;
 
+// Every choice below but a list's trailing comma is made on the next token
+// alone (LL(1)): ANTLR then generates a switch for it instead of calling its
+// adaptive prediction, which cost a tenth of parsing a large stack. Hence a
+// member's two forms share their name, a map's separators follow each entry,
+// and a call is a path with arguments (the parser reports `a.b(x)`).
 body        : LBRACE member* RBRACE;
-member      : name=IDENT EQ value     # propertyMember
-            | name=IDENT body         # blockMember
-            ;
+member      : name=IDENT (EQ value | body);
 
 profileEntry : path EQ value;
 path        : IDENT (DOT IDENT)*;
@@ -47,9 +50,10 @@ value       : STRING                  # stringValue
             | DECIMAL                 # decimalValue
             | (TRUE | FALSE)          # boolValue
             | LBRACK (value (COMMA value)* COMMA?)? RBRACK            # listValue
-            | LBRACE (mapEntry (COMMA? mapEntry)* COMMA?)? RBRACE     # mapValue
-            | name=IDENT LPAREN (value (COMMA value)*)? RPAREN        # callValue
-            | path                    # pathValue
+            | LBRACE (mapEntry COMMA?)* RBRACE    # mapValue
+            | path arguments?         # pathValue
             ;
+
+arguments   : LPAREN (value (COMMA value)*)? RPAREN;
 
 mapEntry    : key=(IDENT | STRING) EQ value;

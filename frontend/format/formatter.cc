@@ -374,17 +374,17 @@ class Formatter {
     std::vector<Item> members;
     for (auto* member : body->member()) {
       Item item{Index(member->getStart()), Index(member->getStop()), std::nullopt, nullptr};
-      if (auto* p = dynamic_cast<StackParser::PropertyMemberContext*>(member)) {
-        if (!CommentBetween(Index(p->name), Index(p->EQ()))) item.key_width = Width(p->name->getText());
-        item.emit = [this, p](size_t pad) {
-          Emit(p->name);
-          Assignment(pad, p->EQ(), p->value());
+      if (member->EQ()) {
+        if (!CommentBetween(Index(member->name), Index(member->EQ()))) item.key_width = Width(member->name->getText());
+        item.emit = [this, member](size_t pad) {
+          Emit(member->name);
+          Assignment(pad, member->EQ(), member->value());
         };
-      } else if (auto* b = dynamic_cast<StackParser::BlockMemberContext*>(member)) {
-        item.emit = [this, b](size_t) {
-          Emit(b->name);
+      } else {
+        item.emit = [this, member](size_t) {
+          Emit(member->name);
           Space();
-          Body(b->body());
+          Body(member->body());
         };
       }
       members.push_back(std::move(item));
@@ -399,8 +399,9 @@ class Formatter {
       List(list);
     } else if (auto* map = dynamic_cast<StackParser::MapValueContext*>(value)) {
       Map(map);
-    } else if (auto* call = dynamic_cast<StackParser::CallValueContext*>(value)) {
-      Emit(call->name);
+    } else if (auto* path = dynamic_cast<StackParser::PathValueContext*>(value); path && path->arguments()) {
+      StackParser::ArgumentsContext* call = path->arguments();
+      Tight(path->path());
       Emit(call->LPAREN());
       auto args = call->value();
       for (size_t k = 0; k < args.size(); ++k) {

@@ -474,14 +474,13 @@ class AstBuilder {
   ast::Block Body(StackParser::BodyContext* ctx) const {
     ast::Block block{{}, Range(ctx)};
     for (auto* member : RuleChildren<StackParser::MemberContext>(ctx, StackParser::RuleMember)) {
-      if (auto* p = As<StackParser::PropertyMemberContext>(member)) {
-        StackParser::ValueContext* value = RuleChild<StackParser::ValueContext>(p, StackParser::RuleValue);
-        if (!p->name || !value) continue;
-        block.members.push_back({Ident(p->name), Value(value), nullptr, Range(p)});
-      } else if (auto* b = As<StackParser::BlockMemberContext>(member)) {
-        auto* body = RuleChild<StackParser::BodyContext>(b, StackParser::RuleBody);
-        if (!b->name || !body) continue;
-        block.members.push_back({Ident(b->name), nullptr, std::make_unique<ast::Block>(Body(body)), Range(b)});
+      if (!member->name) continue;
+      if (TokenChild(member, StackParser::EQ)) {
+        StackParser::ValueContext* value = RuleChild<StackParser::ValueContext>(member, StackParser::RuleValue);
+        if (!value) continue;
+        block.members.push_back({Ident(member->name), Value(value), nullptr, Range(member)});
+      } else if (auto* body = RuleChild<StackParser::BodyContext>(member, StackParser::RuleBody)) {
+        block.members.push_back({Ident(member->name), nullptr, std::make_unique<ast::Block>(Body(body)), Range(member)});
       }
     }
     return block;
@@ -554,15 +553,24 @@ class AstBuilder {
         if (entry->key->getType() == StackLexer::STRING) key.name = String(entry->key)->PlainString();
         expr->entries.push_back({std::move(key), Value(value)});
       }
-    } else if (auto* c = As<StackParser::CallValueContext>(ctx)) {
-      expr->kind = ast::ExprKind::Call;
-      if (c->name) expr->callee = Ident(c->name);
-      for (auto* arg : RuleChildren<StackParser::ValueContext>(c, StackParser::RuleValue)) {
-        expr->items.push_back(Value(arg));
-      }
     } else if (auto* p = As<StackParser::PathValueContext>(ctx)) {
-      expr->kind = ast::ExprKind::Path;
-      if (auto* path = RuleChild<StackParser::PathContext>(p, StackParser::RulePath)) expr->path = Path(path);
+      auto* path = RuleChild<StackParser::PathContext>(p, StackParser::RulePath);
+      auto* arguments = RuleChild<StackParser::ArgumentsContext>(p, StackParser::RuleArguments);
+      if (!arguments) {
+        expr->kind = ast::ExprKind::Path;
+        if (path) expr->path = Path(path);
+      } else {
+        expr->kind = ast::ExprKind::Call;
+        std::vector<ast::Ident> callee = path ? Path(path) : std::vector<ast::Ident>{};
+        if (callee.size() > 1) {
+          diags_.Report(DiagKind::SyntaxError, Range(path),
+                        fmt::format("'{}' cannot be called: only functions, such as secret(\"name\"), can", path->getText()));
+        }
+        if (!callee.empty()) expr->callee = callee.front();
+        for (auto* arg : RuleChildren<StackParser::ValueContext>(arguments, StackParser::RuleValue)) {
+          expr->items.push_back(Value(arg));
+        }
+      }
     }
     return expr;
   }
