@@ -17,7 +17,7 @@
 # passes --endpoint-url goes first on PATH.
 
 moto_start() {
-    local real_aws python port i
+    local real_aws python port
     real_aws="$(command -v aws)" || {
         echo "moto.sh: the AWS CLI (aws) is not on PATH" >&2
         return 2
@@ -101,7 +101,10 @@ moto_start() {
     chmod +x "$MOTO_DIR/bin/aws"
     export PATH="$MOTO_DIR/bin:$PATH"
 
-    for ((i = 0; i < 100; i++)); do
+    # Python starts slowly on a busy machine (the suite runs two tests per
+    # core): wait by the clock, not by a count of tries.
+    local deadline=$((SECONDS + 90))
+    while ((SECONDS < deadline)); do
         if "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json", timeout=1)' \
             "$MOTO_ENDPOINT" 2>/dev/null; then
             moto_wait_aws && return 0
@@ -120,9 +123,9 @@ moto_start() {
 # Waits for the AWS CLI fork server (if any) to listen: it renames its
 # socket into place once it does.
 moto_wait_aws() {
-    local i
     [[ -n "${MOTO_AWS_PID:-}" ]] || return 0
-    for ((i = 0; i < 150; i++)); do
+    local deadline=$((SECONDS + 60))
+    while ((SECONDS < deadline)); do
         [[ -S "$MOTO_DIR/aws.sock" ]] && return 0
         kill -0 "$MOTO_AWS_PID" 2>/dev/null || break
         sleep 0.1
