@@ -172,12 +172,16 @@ void AppendDoubleQuoted(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string Lowered(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
+// `text` equals the lower-case `word` in any case, without building a
+// lowered copy: most scalars of a large file are short enough to be checked.
+bool EqualsIgnoringCase(std::string_view text, std::string_view word) {
+  if (text.size() != word.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != word[i]) return false;
   }
-  return lower;
+  return true;
 }
 
 }  // namespace
@@ -365,15 +369,14 @@ bool IsSafePlain(std::string_view text) {
   // ".5" and ".5e3" read back as numbers, ".inf" and ".nan" as floats.
   if (first == '.') {
     if (text.size() > 1 && is_digit(static_cast<unsigned char>(text[1]))) return false;
-    return !(text.size() == 4 && (Lowered(text) == ".inf" || Lowered(text) == ".nan"));
+    return !EqualsIgnoringCase(text, ".inf") && !EqualsIgnoringCase(text, ".nan");
   }
   // Words YAML 1.1 reads as booleans or nulls, in any case.
   if (text.size() > 5) return true;
   static constexpr std::array<std::string_view, 12> kKeywords = {
       "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "none"};
-  std::string lower = Lowered(text);
   for (std::string_view keyword : kKeywords) {
-    if (lower == keyword) return false;
+    if (EqualsIgnoringCase(text, keyword)) return false;
   }
   return true;
 }
