@@ -2,44 +2,15 @@
 // over the arguments and the standard streams.
 #include <unistd.h>
 
-#if defined(__GLIBC__) && defined(__linux__)
-#include <malloc.h>
-#include <sys/mman.h>
-#endif
-
-#include <cstdint>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "driver/driver.h"
-
-// A build touches its heap once, as it grows: at 1000 components about 7000
-// page faults of 4 KiB, which cost as much system time as the compiler's
-// own work took user time. Growing the heap in large steps, keeping it, and
-// asking for transparent huge pages on it (where the kernel gives them on
-// request) turns that into about a thousand. Memory is only reserved here;
-// pages still come when they are first used, so small builds stay small.
-static void PrepareHeap() {
-#if defined(__GLIBC__) && defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr size_t kHugePage = size_t{2} << 20;
-  constexpr size_t kStep = size_t{256} << 20;
-  mallopt(M_TOP_PAD, static_cast<int>(kStep));
-  mallopt(M_TRIM_THRESHOLD, static_cast<int>(kStep));
-  // Output files of large stacks are megabytes: keep them on the heap.
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  auto start = reinterpret_cast<uintptr_t>(sbrk(0));
-  void* volatile block = malloc(kHugePage);  // grows the heap by kStep
-  free(block);
-  auto end = reinterpret_cast<uintptr_t>(sbrk(0));
-  uintptr_t aligned = (start + kHugePage - 1) & ~(kHugePage - 1);
-  if (end > aligned) madvise(reinterpret_cast<void*>(aligned), end - aligned, MADV_HUGEPAGE);
-#endif
-}
+#include "driver/heap.h"
 
 int main(int argc, char** argv) {
-  PrepareHeap();
+  stackc::PrepareHeap();
   std::vector<std::string> args(argv + 1, argv + argc);
   return stackc::RunStackc(args, {std::cout, std::cerr, isatty(STDERR_FILENO) != 0, /*exits_after_run=*/true});
 }
