@@ -1,13 +1,14 @@
 #include "driver/heap.h"
 
+// Included first: <cstdlib> is what defines __GLIBC__ for the test below.
+#include <cstdint>
+#include <cstdlib>
+
 #if defined(__GLIBC__) && defined(__linux__)
 #include <malloc.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #endif
-
-#include <cstdint>
-#include <cstdlib>
 
 namespace stackc {
 
