@@ -5,12 +5,14 @@
 # peak memory. Prints a table; the figures are the minimum over the runs,
 # which is the least disturbed by other work on the machine.
 #
-# usage: bench/run.sh [-r RUNS] [-s SIZES] [-t TARGETS] [-B BUILD_DIR] [--no-stages]
+# usage: bench/run.sh [-r RUNS] [-s SIZES] [-t TARGETS] [-B BUILD_DIR] [--no-stages] [--instructions]
 #   -r RUNS     whole-process runs per stack (default 10)
 #   -s SIZES    component counts, comma-separated (default 10,100,1000,5000)
 #   -t TARGETS  the -t value of the timed builds (default all)
 #   -B DIR      build directory (default build-bench)
 #   --no-stages skip the Google Benchmark per-stage run
+#   --instructions  also count each build's instructions with callgrind:
+#               unlike times, the count is the same on a busy machine
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +20,7 @@ runs=10
 sizes=10,100,1000,5000
 build="$root/build-bench"
 stages=1
+instructions=0
 targets=all
 while (($#)); do
     case "$1" in
@@ -26,7 +29,8 @@ while (($#)); do
         -t) targets="$2"; shift 2 ;;
         -B) build="$2"; shift 2 ;;
         --no-stages) stages=0; shift ;;
-        *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+        --instructions) instructions=1; shift ;;
+        *) sed -n '2,16p' "$0" >&2; exit 2 ;;
     esac
 done
 IFS=, read -r -a ns <<<"$sizes"
@@ -58,7 +62,8 @@ fi
 # into it (write-if-changed compares and keeps every file).
 # Prints "MIN_MS PEAK_KIB".
 measure() {
-    local stack="$1" out="$work/out-$(basename "$1" .stack)"
+    local stack="$1" out
+    out="$work/out-$(basename "$1" .stack)"
     local best="" peak t
     rm -rf "$out"
     "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null
@@ -98,3 +103,18 @@ cmd=("$stackc" build)
 row "book example" 5 "$work/webapp.stack"
 for n in "${ns[@]}"; do row "bench-$n" "$n" "$work/bench-$n.stack"; done
 echo "load average$(uptime | sed 's/.*load average//')"
+
+if ((instructions)); then
+    echo
+    echo "== instructions: stackc build -t $targets -o DIR (valgrind --tool=callgrind) =="
+    printf '%-22s %10s %16s\n' stack components "instructions"
+    count() {
+        local name="$1" n="$2" stack="$3" out ir
+        out="$work/out-$(basename "$3" .stack)"
+        ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$stackc" build "$stack" -t "$targets" -o "$out" \
+            2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+        printf '%-22s %10s %16s\n' "$name" "$n" "$(awk -v i="$ir" 'BEGIN { printf "%.2f M", i / 1e6 }')"
+    }
+    count "book example" 5 "$work/webapp.stack"
+    for n in "${ns[@]}"; do count "bench-$n" "$n" "$work/bench-$n.stack"; done
+fi
