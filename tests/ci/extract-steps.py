@@ -865,89 +865,104 @@ def tokenize(rx, src, path, line, what):
     return toks
 
 
-def parse_github_expr(path, text, line=0):
-    src = strip_github_expr(text)
-    toks = tokenize(_GH_TOKEN, src, path, line, "expression")
-    pos = [0]
+class BooleanExpression:
+    """Reads `||` over `&&` over comparison(), the layers the GitHub and
+    GitLab expression languages share; a subclass reads the rest."""
 
-    def peek():
-        return toks[pos[0]]
+    what = "expression"
 
-    def take(kind=None, value=None):
-        t = toks[pos[0]]
+    def __init__(self, path, line, src, toks):
+        self.path, self.line, self.src, self.toks, self.pos = path, line, src, toks, 0
+
+    def fail(self, message):
+        fail(self.path, self.line, f"{self.what} {self.src!r}: {message}")
+
+    def peek(self):
+        return self.toks[self.pos]
+
+    def take(self, kind=None, value=None):
+        t = self.toks[self.pos]
         if (kind and t[0] != kind) or (value and t[1] != value):
-            fail(path, line, f"expression {src!r}: expected {value or kind}, found {t[1]!r}")
-        pos[0] += 1
+            self.fail(f"expected {value or kind}, found {t[1]!r}")
+        self.pos += 1
         return t
 
-    def or_expr():
-        e = and_expr()
-        while peek() == ("op", "||"):
-            take()
-            e = {"op": "||", "args": [e, and_expr()]}
+    def or_expr(self):
+        e = self.and_expr()
+        while self.peek() == ("op", "||"):
+            self.take()
+            e = {"op": "||", "args": [e, self.and_expr()]}
         return e
 
-    def and_expr():
-        e = cmp_expr()
-        while peek() == ("op", "&&"):
-            take()
-            e = {"op": "&&", "args": [e, cmp_expr()]}
+    def and_expr(self):
+        e = self.comparison()
+        while self.peek() == ("op", "&&"):
+            self.take()
+            e = {"op": "&&", "args": [e, self.comparison()]}
         return e
 
-    def cmp_expr():
-        e = unary()
-        if peek()[0] == "op" and peek()[1] in ("==", "!=", "<", "<=", ">", ">="):
-            op = take()[1]
-            e = {"op": op, "args": [e, unary()]}
+    def parse(self):
+        e = self.or_expr()
+        if self.peek()[0] != "eof":
+            self.fail(f"unexpected {self.peek()[1]!r}")
         return e
 
-    def unary():
-        if peek() == ("op", "!"):
-            take()
-            return {"op": "!", "args": [unary()]}
-        return primary()
 
-    def primary():
-        kind, value = take()
+class GitHubExpression(BooleanExpression):
+    def comparison(self):
+        e = self.unary()
+        if self.peek()[0] == "op" and self.peek()[1] in ("==", "!=", "<", "<=", ">", ">="):
+            op = self.take()[1]
+            e = {"op": op, "args": [e, self.unary()]}
+        return e
+
+    def unary(self):
+        if self.peek() == ("op", "!"):
+            self.take()
+            return {"op": "!", "args": [self.unary()]}
+        return self.primary()
+
+    def primary(self):
+        kind, value = self.take()
         if kind == "str":
             return {"lit": value[1:-1].replace("''", "'")}
         if kind == "num":
             return {"lit": float(value)}
         if kind == "op" and value == "(":
-            e = or_expr()
-            take("op", ")")
+            e = self.or_expr()
+            self.take("op", ")")
             return e
         if kind == "ident":
             if value in ("true", "false", "null"):
                 return {"lit": {"true": True, "false": False, "null": None}[value]}
-            if peek() == ("op", "("):
-                take()
+            if self.peek() == ("op", "("):
+                self.take()
                 args = []
-                while peek() != ("op", ")"):
-                    args.append(or_expr())
-                    if peek() == ("op", ","):
-                        take()
-                take("op", ")")
+                while self.peek() != ("op", ")"):
+                    args.append(self.or_expr())
+                    if self.peek() == ("op", ","):
+                        self.take()
+                self.take("op", ")")
                 return {"call": value.lower(), "args": args}
             path_ = value
             while True:
-                if peek()[0] == "dot":
-                    take()
-                    path_ += "." + take("ident")[1]
-                elif peek() == ("op", "["):
-                    take()
-                    k = take("str")[1][1:-1]
-                    take("op", "]")
+                if self.peek()[0] == "dot":
+                    self.take()
+                    path_ += "." + self.take("ident")[1]
+                elif self.peek() == ("op", "["):
+                    self.take()
+                    k = self.take("str")[1][1:-1]
+                    self.take("op", "]")
                     path_ += "." + k
                 else:
                     break
             return {"ctx": path_}
-        fail(path, line, f"expression {src!r}: unexpected {value!r}")
+        self.fail(f"unexpected {value!r}")
 
-    e = or_expr()
-    if peek()[0] != "eof":
-        fail(path, line, f"expression {src!r}: unexpected {peek()[1]!r}")
-    return e
+
+def parse_github_expr(path, text, line=0):
+    src = strip_github_expr(text)
+    return GitHubExpression(path, line, src, tokenize(_GH_TOKEN, src, path, line, "expression")).parse()
 
 
 _GL_TOKEN = re.compile(r"""\s*(?:
@@ -959,43 +974,20 @@ _GL_TOKEN = re.compile(r"""\s*(?:
 )""", re.X)
 
 
-def parse_gitlab_expr(path, text, line=0):
-    src = str(text)
-    toks = tokenize(_GL_TOKEN, src, path, line, "rules expression")
-    pos = [0]
+class GitLabExpression(BooleanExpression):
+    what = "rules expression"
 
-    def peek():
-        return toks[pos[0]]
-
-    def take():
-        pos[0] += 1
-        return toks[pos[0] - 1]
-
-    def or_expr():
-        e = and_expr()
-        while peek() == ("op", "||"):
-            take()
-            e = {"op": "||", "args": [e, and_expr()]}
-        return e
-
-    def and_expr():
-        e = cmp_expr()
-        while peek() == ("op", "&&"):
-            take()
-            e = {"op": "&&", "args": [e, cmp_expr()]}
-        return e
-
-    def cmp_expr():
-        e = primary()
-        if peek()[0] == "op" and peek()[1] in ("==", "!=", "=~", "!~"):
-            op = take()[1]
-            e = {"op": op, "args": [e, primary()]}
+    def comparison(self):
+        e = self.primary()
+        if self.peek()[0] == "op" and self.peek()[1] in ("==", "!=", "=~", "!~"):
+            op = self.take()[1]
+            e = {"op": op, "args": [e, self.primary()]}
         else:
             e = {"op": "present", "args": [e]} if "var" in e else e
         return e
 
-    def primary():
-        kind, value = take()
+    def primary(self):
+        kind, value = self.take()
         if kind == "str":
             return {"lit": value[1:-1]}
         if kind == "regex":
@@ -1006,16 +998,16 @@ def parse_gitlab_expr(path, text, line=0):
         if kind == "null":
             return {"lit": None}
         if (kind, value) == ("op", "("):
-            e = or_expr()
-            if take() != ("op", ")"):
-                fail(path, line, f"rules expression {src!r}: expected ')'")
+            e = self.or_expr()
+            if self.take() != ("op", ")"):
+                self.fail("expected ')'")
             return e
-        fail(path, line, f"rules expression {src!r}: unexpected {value!r}")
+        self.fail(f"unexpected {value!r}")
 
-    e = or_expr()
-    if peek()[0] != "eof":
-        fail(path, line, f"rules expression {src!r}: unexpected {peek()[1]!r}")
-    return e
+
+def parse_gitlab_expr(path, text, line=0):
+    src = str(text)
+    return GitLabExpression(path, line, src, tokenize(_GL_TOKEN, src, path, line, "rules expression")).parse()
 
 
 def walk(e):
