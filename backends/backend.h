@@ -31,18 +31,38 @@ class MemorySink : public OutputSink {
     std::string contents;
     FileMode mode;
   };
+  /// Sees each file as soon as it is written, for work that can start
+  /// before the backend finishes (the driver compares files with the disk
+  /// meanwhile). A written file never changes afterwards.
+  using Observer = std::function<void(const std::string& path, const File& file)>;
+
+  MemorySink() = default;
+  explicit MemorySink(Observer observer) : observer_(std::move(observer)) {}
+
   void Write(std::string_view relative_path, std::string contents, FileMode mode) override {
+    auto [it, inserted] = files_.try_emplace(std::string(relative_path));
+    if (!inserted) {
+      // Two objects of one target wrote the same file: a backend bug that
+      // would otherwise lose one of them silently.
+      duplicates_.push_back(it->first);
+      return;
+    }
     // Writers reserve more than most files need; a large build holds
     // thousands of files, and the slack was 15 MiB of 131 at 5000
     // components.
     contents.shrink_to_fit();
-    files_[std::string(relative_path)] = {std::move(contents), mode};
+    it->second = {std::move(contents), mode};
+    if (observer_) observer_(it->first, it->second);
   }
   const std::map<std::string, File>& files() const { return files_; }
   std::map<std::string, File> TakeFiles() { return std::move(files_); }
+  /// Paths written more than once; the first write was kept.
+  const std::vector<std::string>& duplicates() const { return duplicates_; }
 
  private:
   std::map<std::string, File> files_;
+  std::vector<std::string> duplicates_;
+  Observer observer_;
 };
 
 /// Generated files by target name, then by relative path.

@@ -47,7 +47,7 @@ void Compilation::Emit(const Backend& backend, const std::string& profile, const
 
 GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& backends, const std::string& profile,
                                     const std::vector<std::pair<std::string, std::string>>& sets,
-                                    const std::string& source_name) {
+                                    const std::string& source_name, const GeneratedCallback& on_generated) {
   EmitOptions emit;
   emit.source_name = source_name;
   emit.stack_for_profile = [this, &profile, &sets](std::string_view other) -> const ir::Stack* {
@@ -56,9 +56,19 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
   };
   GeneratedFiles generated;
   for (const BackendEntry* entry : backends) {
+    std::string target(entry->name);
     MemorySink sink;
+    if (on_generated) {
+      sink = MemorySink([&](const std::string& path, const MemorySink::File& file) { on_generated(target, path, file); });
+    }
     Emit(*entry->create(), profile, emit, sink);
-    generated[std::string(entry->name)] = sink.TakeFiles();
+    for (const std::string& path : sink.duplicates()) {
+      diags_.Report(DiagKind::CannotWriteOutput, {},
+                    fmt::format("the {} target wrote '{}' twice; the first is kept (a bug of stackc)", target, path));
+    }
+    // Moving the map keeps its nodes, so the files stay where the observer
+    // saw them.
+    generated[target] = sink.TakeFiles();
   }
   return generated;
 }

@@ -2,6 +2,7 @@
 // subcommands share it; the language server will too.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,9 +33,13 @@ class Compilation {
   /// Runs each backend on the IR of `profile` (StackFor must have built
   /// it), building the other profiles a backend asks for with `sets`.
   /// `source_name` is the stack file's name for the "generated from" headers.
+  /// `on_generated`, when set, sees each file as soon as its backend writes
+  /// it; the file stays where it is, unchanged, in the result.
+  using GeneratedCallback =
+      std::function<void(const std::string& target, const std::string& path, const MemorySink::File& file)>;
   GeneratedFiles EmitAll(const std::vector<const BackendEntry*>& backends, const std::string& profile,
                          const std::vector<std::pair<std::string, std::string>>& sets,
-                         const std::string& source_name);
+                         const std::string& source_name, const GeneratedCallback& on_generated = {});
 
   /// The profile the user asked for; diagnostics found under any other
   /// profile get a note naming it.

@@ -58,9 +58,12 @@ struct Subcommand {
 };
 
 int RunBuild(const Options& options, Terminal& terminal);
-int CheckOutputs(const Options& options, const GeneratedFiles& generated, Terminal& terminal);
-int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compilation& compilation,
+using FileStates = std::unordered_map<const MemorySink::File*, FileState>;
+int CheckOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
                  Terminal& terminal);
+int WriteOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
+                 Compilation& compilation, Terminal& terminal);
+std::string Shown(const Options& options, const std::string& relative);
 int RunCheck(const Options& options, Terminal& terminal);
 int RunGraph(const Options& options, Terminal& terminal);
 
@@ -203,9 +206,22 @@ int RunBuild(const Options& options, Terminal& terminal) {
   if (compilation.Load(options.stack, reader)) stack = compilation.StackFor(options.profile, options.sets);
   auto owned_generated = std::make_unique<GeneratedFiles>();
   GeneratedFiles& generated = *owned_generated;
+  // Each target's files are compared with the disk while the next target
+  // is generated; --stdout does not look at the disk.
+  std::optional<DiskComparer> comparer;
   if (stack) {
-    generated = compilation.EmitAll(backends, options.profile, options.sets, fs::path(options.stack).filename().string());
+    Compilation::GeneratedCallback compare;
+    if (!options.to_stdout) {
+      comparer.emplace();
+      compare = [&](const std::string&, const std::string& path, const MemorySink::File& file) {
+        comparer->Add(Shown(options, path), file);
+      };
+    }
+    generated = compilation.EmitAll(backends, options.profile, options.sets, fs::path(options.stack).filename().string(),
+                                    compare);
   }
+  FileStates states;
+  if (comparer) states = comparer->Finish();
   if (compilation.diags().HasErrors()) {
     PrintDiagnostics(compilation, options, terminal);
     return kExitInputErrors;
@@ -215,7 +231,8 @@ int RunBuild(const Options& options, Terminal& terminal) {
     PrintDiagnostics(compilation, options, terminal);
     return kExitSuccess;
   }
-  int status = options.check ? CheckOutputs(options, generated, terminal) : WriteOutputs(options, generated, compilation, terminal);
+  int status = options.check ? CheckOutputs(options, generated, states, terminal)
+                             : WriteOutputs(options, generated, states, compilation, terminal);
   PrintDiagnostics(compilation, options, terminal);
   LeaveToExit(owned_compilation, terminal);
   LeaveToExit(owned_generated, terminal);
@@ -247,11 +264,12 @@ std::set<std::pair<std::string, std::string>> NoLongerProduced(const Manifest& m
   return stale;
 }
 
-int CheckOutputs(const Options& options, const GeneratedFiles& generated, Terminal& terminal) {
+int CheckOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
+                 Terminal& terminal) {
   std::vector<std::string> problems;
   for (const auto& [target, files] : generated) {
     for (const auto& [path, file] : files) {
-      switch (CompareWithDisk(Shown(options, path).c_str(), file)) {
+      switch (states.at(&file)) {
         case FileState::Current: break;
         case FileState::Missing: problems.push_back("missing: " + Shown(options, path)); break;
         case FileState::Stale: problems.push_back("stale:   " + Shown(options, path)); break;
@@ -274,8 +292,8 @@ int CheckOutputs(const Options& options, const GeneratedFiles& generated, Termin
   return kExitInputErrors;
 }
 
-int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compilation& compilation,
-                 Terminal& terminal) {
+int WriteOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
+                 Compilation& compilation, Terminal& terminal) {
   int status = kExitSuccess;
   auto fail = [&](std::string error) {
     compilation.diags().Report(DiagKind::CannotWriteOutput, {}, std::move(error));
@@ -290,7 +308,7 @@ int WriteOutputs(const Options& options, const GeneratedFiles& generated, Compil
       std::string shown = Shown(options, path);
       outputs.push_back(shown);
       updated.entries.emplace_hint(updated.entries.end(), target, path);
-      if (CompareWithDisk(shown.c_str(), file) == FileState::Current) {
+      if (states.at(&file) == FileState::Current) {
         terminal.out << "unchanged " << shown << "\n";
         continue;
       }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -74,9 +75,9 @@ std::string Manifest::Render() const {
 }
 
 // A rebuild compares every file it would write with the one on disk, so
-// this is on the path of every build: one open, one fstat and a read of
-// exactly the expected size plus one byte, without iostreams; a file of
-// another size is stale without being read.
+// this is on the path of every build: one open, one fstat and reads of the
+// expected size plus one byte, without iostreams; a file of another size is
+// stale without being read.
 FileState CompareWithDisk(const char* path, const MemorySink::File& file) {
   int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return FileState::Missing;
@@ -88,33 +89,98 @@ FileState CompareWithDisk(const char* path, const MemorySink::File& file) {
              fs::perms(info.st_mode & 0777) != PermissionsFor(file.mode)) {
     state = FileState::Stale;
   } else {
-    // One buffer for every comparison: a fresh string per file was a
-    // malloc, a fill and a free of a block as large as the file each time.
-    thread_local std::vector<char> existing;
-    if (existing.size() < file.contents.size() + 1) existing.resize(file.contents.size() + 1);
-    size_t got = 0;
-    // One byte more than expected, to see a file that grew meanwhile. A
-    // regular file reads short only at its end, so a short read is the
-    // last one: the usual case takes one read, not a second one for EOF.
-    const size_t size = file.contents.size() + 1;
-    while (got < size) {
-      size_t wanted = size - got;
-      ssize_t n = ::read(fd, existing.data() + got, wanted);
+    // A fixed buffer, compared piece by piece: a buffer the size of the
+    // largest file (megabytes at 5000 components) would be fresh memory,
+    // which costs more here than the extra reads.
+    char existing[32 * 1024];
+    std::string_view expected = file.contents;
+    size_t compared = 0;
+    // One byte more than expected is asked for, to see a file that grew
+    // meanwhile. A regular file reads short only at its end, so a short
+    // read is the last one: a small file takes one read, not a second one
+    // for EOF.
+    for (;;) {
+      size_t wanted = std::min(sizeof existing, expected.size() - compared + 1);
+      ssize_t n = ::read(fd, existing, wanted);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         state = FileState::Missing;
         break;
       }
-      got += static_cast<size_t>(n);
-      if (static_cast<size_t>(n) < wanted) break;
+      auto got = static_cast<size_t>(n);
+      if (compared + got > expected.size() || std::string_view(existing, got) != expected.substr(compared, got)) {
+        state = FileState::Stale;
+        break;
+      }
+      compared += got;
+      if (got < wanted) break;
     }
-    if (state == FileState::Current &&
-        (got != file.contents.size() || std::string_view(existing.data(), got) != file.contents)) {
-      state = FileState::Stale;
-    }
+    if (state == FileState::Current && compared != expected.size()) state = FileState::Stale;
   }
   ::close(fd);
   return state;
+}
+
+DiskComparer::~DiskComparer() {
+  if (worker_.joinable()) Finish();
+}
+
+void DiskComparer::Add(std::string path, const MemorySink::File& file) {
+  if (pending_.empty()) pending_.reserve(kBatch);
+  pending_.push_back({std::move(path), &file});
+  if (pending_.size() == kBatch) Flush();
+}
+
+void DiskComparer::Flush() {
+  if (pending_.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    batches_.push_back(std::make_unique<Batch>(std::move(pending_)));
+  }
+  pending_.clear();
+  if (!worker_.joinable()) {
+    worker_ = std::thread([this] { Work(); });
+  } else {
+    queued_.notify_one();
+  }
+}
+
+void DiskComparer::Compare(Batch& batch) {
+  for (Job& job : batch) job.state = CompareWithDisk(job.path.c_str(), *job.file);
+}
+
+void DiskComparer::Work() {
+  for (;;) {
+    Batch* batch = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      queued_.wait(lock, [this] { return next_batch_ < batches_.size() || closed_; });
+      if (next_batch_ == batches_.size()) return;
+      batch = batches_[next_batch_++].get();
+    }
+    Compare(*batch);
+  }
+}
+
+std::unordered_map<const MemorySink::File*, FileState> DiskComparer::Finish() {
+  if (worker_.joinable()) {
+    Flush();
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    queued_.notify_one();
+    worker_.join();
+  } else {
+    Compare(pending_);
+    batches_.push_back(std::make_unique<Batch>(std::move(pending_)));
+    pending_.clear();
+  }
+  std::unordered_map<const MemorySink::File*, FileState> states;
+  for (const auto& batch : batches_) {
+    for (const Job& job : *batch) states.emplace(job.file, job.state);
+  }
+  return states;
 }
 
 FileState CompareWithDisk(const fs::path& path, const MemorySink::File& file) {
