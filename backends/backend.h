@@ -83,6 +83,12 @@ class Backend {
   /// silently.
   virtual void Emit(const ir::Stack& stack, const EmitOptions& options, OutputSink& out,
                     DiagnosticEngine& diags) const = 0;
+
+  /// The profiles, besides `stack`'s own, whose IR Emit may ask for through
+  /// EmitOptions::stack_for_profile. A build lowers them before generating
+  /// anything, so that it can free the syntax trees first; a profile asked
+  /// for but not listed here is then an error.
+  virtual std::vector<std::string> ProfilesUsed(const ir::Stack& /*stack*/) const { return {}; }
 };
 
 struct BackendEntry {

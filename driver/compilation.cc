@@ -17,6 +17,7 @@ bool Compilation::Load(const std::string& path, const FileReader& reader) {
   // checking them would bury the real errors under their consequences.
   if (modules_.modules.empty() || diags_.HasErrors()) return false;
   checked_ = Analyze(modules_, diags_);
+  for (const auto& [name, declaration] : checked_.profiles) profile_names_.insert(name);
   return !diags_.HasErrors();
 }
 
@@ -28,13 +29,34 @@ const ir::Stack* Compilation::StackFor(const std::string& profile,
   }
   attempted_[profile] = true;
   DiagnosticEngine diags;
-  std::unique_ptr<ir::Stack> stack = ir::Lower(checked_, {profile, sets}, diags);
-  if (stack) ir::Lint(*stack, diags);
+  std::unique_ptr<ir::Stack> stack = LowerAndLint(profile, sets, diags);
   Merge(diags, profile);
   if (!stack) return nullptr;
   const ir::Stack* result = stack.get();
   stacks_[profile] = std::move(stack);
   return result;
+}
+
+std::unique_ptr<ir::Stack> Compilation::LowerAndLint(const std::string& profile,
+                                                     const std::vector<std::pair<std::string, std::string>>& sets,
+                                                     DiagnosticEngine& diags) const {
+  if (syntax_freed_) {
+    diags.Report(DiagKind::UnknownProfile, {},
+                 fmt::format("profile '{}' was asked for after the syntax trees were freed; its backend must list "
+                             "it in ProfilesUsed (a bug of stackc)",
+                             profile));
+    return nullptr;
+  }
+  std::unique_ptr<ir::Stack> stack = ir::Lower(checked_, {profile, sets}, diags);
+  if (stack) ir::Lint(*stack, diags);
+  return stack;
+}
+
+void Compilation::FreeSyntax() {
+  modules_.modules.clear();
+  modules_.modules.shrink_to_fit();
+  checked_ = CheckedStack();
+  syntax_freed_ = true;
 }
 
 void Compilation::Emit(const Backend& backend, const std::string& profile, const EmitOptions& options,
@@ -47,7 +69,21 @@ void Compilation::Emit(const Backend& backend, const std::string& profile, const
 
 GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& backends, const std::string& profile,
                                     const std::vector<std::pair<std::string, std::string>>& sets,
-                                    const std::string& source_name, const GeneratedCallback& on_generated) {
+                                    const std::string& source_name, const EmitAllOptions& options) {
+  const ir::Stack& stack = *stacks_.at(profile);
+  // The other profiles are lowered before anything is generated, so that
+  // the syntax trees can be freed first. (Lowering them on a second thread
+  // meanwhile was slower: that thread's memory comes from a malloc arena of
+  // its own, all of it fresh.)
+  std::vector<std::unique_ptr<Backend>> created;
+  for (const BackendEntry* entry : backends) {
+    created.push_back(entry->create());
+    for (const std::string& other : created.back()->ProfilesUsed(stack)) {
+      if (other != profile && HasProfile(other)) StackFor(other, sets);
+    }
+  }
+  if (options.free_syntax) FreeSyntax();
+
   EmitOptions emit;
   emit.source_name = source_name;
   emit.stack_for_profile = [this, &profile, &sets](std::string_view other) -> const ir::Stack* {
@@ -55,17 +91,20 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
     return StackFor(std::string(other), sets);
   };
   GeneratedFiles generated;
-  for (const BackendEntry* entry : backends) {
-    std::string target(entry->name);
+  for (size_t i = 0; i < backends.size(); ++i) {
+    std::string target(backends[i]->name);
     MemorySink sink;
-    if (on_generated) {
-      sink = MemorySink([&](const std::string& path, const MemorySink::File& file) { on_generated(target, path, file); });
+    if (options.on_generated) {
+      sink = MemorySink(
+          [&](const std::string& path, const MemorySink::File& file) { options.on_generated(target, path, file); });
     }
-    Emit(*entry->create(), profile, emit, sink);
+    DiagnosticEngine diags;
+    created[i]->Emit(stack, emit, sink, diags);
     for (const std::string& path : sink.duplicates()) {
-      diags_.Report(DiagKind::CannotWriteOutput, {},
-                    fmt::format("the {} target wrote '{}' twice; the first is kept (a bug of stackc)", target, path));
+      diags.Report(DiagKind::CannotWriteOutput, {},
+                   fmt::format("the {} target wrote '{}' twice; the first is kept (a bug of stackc)", target, path));
     }
+    Merge(diags, profile);
     // Moving the map keeps its nodes, so the files stay where the observer
     // saw them.
     generated[target] = sink.TakeFiles();
@@ -106,9 +145,7 @@ std::string Compilation::RenderDiagnostics(std::string_view format, bool color) 
 }
 
 std::vector<std::string> Compilation::ProfileNames() const {
-  std::vector<std::string> names;
-  for (const auto& [name, profile] : checked_.profiles) names.push_back(name);
-  return names;
+  return {profile_names_.begin(), profile_names_.end()};
 }
 
 }  // namespace stackc

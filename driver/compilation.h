@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,19 @@
 #include "ir/stack.h"
 
 namespace stackc {
+
+/// What Compilation::EmitAll does besides generating.
+struct EmitAllOptions {
+  /// Sees each file as soon as its backend writes it; the file stays where
+  /// it is, unchanged, in the result.
+  std::function<void(const std::string& target, const std::string& path, const MemorySink::File& file)>
+      on_generated;
+  /// Frees the syntax trees and the checked stack once every profile the
+  /// backends need is lowered: no backend reads them, and at 5000
+  /// components they are a fifth of the memory. Later calls can only use
+  /// the profiles lowered by then.
+  bool free_syntax = false;
+};
 
 class Compilation {
  public:
@@ -31,21 +45,18 @@ class Compilation {
   void Emit(const Backend& backend, const std::string& profile, const EmitOptions& options, OutputSink& out);
 
   /// Runs each backend on the IR of `profile` (StackFor must have built
-  /// it), building the other profiles a backend asks for with `sets`.
-  /// `source_name` is the stack file's name for the "generated from" headers.
-  /// `on_generated`, when set, sees each file as soon as its backend writes
-  /// it; the file stays where it is, unchanged, in the result.
-  using GeneratedCallback =
-      std::function<void(const std::string& target, const std::string& path, const MemorySink::File& file)>;
+  /// it), lowering first the other profiles the backends ask for (their
+  /// ProfilesUsed) with `sets`. `source_name` is the stack file's name for
+  /// the "generated from" headers.
   GeneratedFiles EmitAll(const std::vector<const BackendEntry*>& backends, const std::string& profile,
                          const std::vector<std::pair<std::string, std::string>>& sets,
-                         const std::string& source_name, const GeneratedCallback& on_generated = {});
+                         const std::string& source_name, const EmitAllOptions& options = {});
 
   /// The profile the user asked for; diagnostics found under any other
   /// profile get a note naming it.
   void set_primary_profile(std::string profile) { primary_profile_ = std::move(profile); }
 
-  bool HasProfile(std::string_view profile) const { return checked_.profiles.count(std::string(profile)) > 0; }
+  bool HasProfile(std::string_view profile) const { return profile_names_.count(profile) > 0; }
   std::vector<std::string> ProfileNames() const;
 
   /// Every diagnostic so far, sorted, as "json" or clang-style text with a
@@ -63,9 +74,15 @@ class Compilation {
   CheckedStack checked_;
   std::map<std::string, std::unique_ptr<ir::Stack>> stacks_;
   std::map<std::string, bool> attempted_;
+  std::set<std::string, std::less<>> profile_names_;
+  bool syntax_freed_ = false;
   std::string primary_profile_;
 
   void Merge(const DiagnosticEngine& found, const std::string& profile);
+  std::unique_ptr<ir::Stack> LowerAndLint(const std::string& profile,
+                                          const std::vector<std::pair<std::string, std::string>>& sets,
+                                          DiagnosticEngine& diags) const;
+  void FreeSyntax();
 };
 
 }  // namespace stackc

@@ -210,15 +210,16 @@ int RunBuild(const Options& options, Terminal& terminal) {
   // is generated; --stdout does not look at the disk.
   std::optional<DiskComparer> comparer;
   if (stack) {
-    Compilation::GeneratedCallback compare;
+    EmitAllOptions emit;
+    emit.free_syntax = true;
     if (!options.to_stdout) {
       comparer.emplace();
-      compare = [&](const std::string&, const std::string& path, const MemorySink::File& file) {
+      emit.on_generated = [&](const std::string&, const std::string& path, const MemorySink::File& file) {
         comparer->Add(Shown(options, path), file);
       };
     }
     generated = compilation.EmitAll(backends, options.profile, options.sets, fs::path(options.stack).filename().string(),
-                                    compare);
+                                    emit);
   }
   FileStates states;
   if (comparer) states = comparer->Finish();

@@ -14,6 +14,8 @@ class CiBackend : public Backend {
     out.Write(".github/workflows/deploy.yml", RenderGitHubWorkflow(pipeline), FileMode::Regular);
     out.Write(".gitlab-ci.yml", RenderGitLabCi(pipeline), FileMode::Regular);
   }
+
+  std::vector<std::string> ProfilesUsed(const ir::Stack& stack) const override { return PipelineProfiles(stack); }
 };
 
 }  // namespace

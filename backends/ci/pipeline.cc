@@ -420,6 +420,12 @@ std::string Wrap(std::string_view text, size_t width) {
   return out;
 }
 
+std::vector<std::string> PipelineProfiles(const ir::Stack& stack) {
+  std::vector<std::string> profiles{"test"};
+  if (const Value* deploy = stack.FindSetting("ci.deploy_profile")) profiles.push_back(deploy->LiteralText());
+  return profiles;
+}
+
 Pipeline MakePipeline(const ir::Stack& stack, const EmitOptions& options, DiagnosticEngine& diags) {
   return PipelineBuilder(stack, options, diags).Build();
 }

@@ -69,6 +69,10 @@ struct Pipeline {
 /// deploy untested code.
 Pipeline MakePipeline(const ir::Stack& stack, const EmitOptions& options, DiagnosticEngine& diags);
 
+/// The other profiles MakePipeline reads: "test" for the test stage and
+/// ci.deploy_profile for the deployment.
+std::vector<std::string> PipelineProfiles(const ir::Stack& stack);
+
 std::string RenderJenkinsfile(const Pipeline& pipeline);
 std::string RenderGitHubWorkflow(const Pipeline& pipeline);
 std::string RenderGitLabCi(const Pipeline& pipeline);

@@ -431,6 +431,9 @@ class ComposeBackend : public Backend {
     emitter.NotePublished(stack);
     emitter.Emit(stack, out);
   }
+
+  // The test file comes from the "test" profile when the stack has one.
+  std::vector<std::string> ProfilesUsed(const ir::Stack&) const override { return {"test"}; }
 };
 
 }  // namespace
