@@ -66,14 +66,14 @@ measure() {
     out="$work/out-$(basename "$1" .stack)"
     local best="" peak t
     rm -rf "$out"
-    "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null
+    "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null 2>&1
     # /usr/bin/time counts in hundredths of a second: it gives the peak
     # memory, and bash's clock the time.
-    /usr/bin/time -f '%M' -o "$work/mem" "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null
+    /usr/bin/time -f '%M' -o "$work/mem" "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null 2>&1
     peak=$(tail -n 1 "$work/mem")
     for ((i = 0; i < runs; i++)); do
         local start=$EPOCHREALTIME
-        "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null
+        "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null 2>&1
         t=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", (e - s) * 1000 }')
         [[ -z "$best" ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }' && best=$t
     done
