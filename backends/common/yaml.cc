@@ -2,6 +2,7 @@
 
 #include "backends/common/provenance.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <charconv>
@@ -36,24 +37,48 @@ bool IsNotPrintableAt(std::string_view text, size_t i) {
   return false;
 }
 
-// Bytes that never make a difference to the rule below, except '-' first.
-constexpr std::array<bool, 256> kOrdinary = [] {
-  std::array<bool, 256> table{};
+// Classes of bytes for the rules below, so that each byte is looked up once.
+enum ByteClass : uint8_t {
+  // Letters, digits and "_-./": never make a difference to the rule below,
+  // except '-' first.
+  kOrdinary = 1 << 0,
+  // ",?[]{}": end a plain scalar in flow context.
+  kFlowIndicator = 1 << 1,
+  // Bytes the rule below must look at more closely wherever they are: ':',
+  // blanks, line breaks and other control characters, DEL, the lead byte of
+  // the non-printable U+0080..U+009F and that of the byte order mark.
+  kSuspect = 1 << 2,
+  // What IsSafePlain accepts anywhere: letters, digits and "_./-@:".
+  kSafe = 1 << 3,
+  // What IsSafePlain accepts first: letters and "_/.".
+  kSafeFirst = 1 << 4,
+  // What a double-quoted scalar holds as it is: printable ASCII but '"'
+  // and '\\'.
+  kUnescaped = 1 << 5,
+};
+
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> table{};
   for (int c = 0; c < 256; ++c) {
-    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-               c == '-' || c == '.' || c == '/';
+    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    bool digit = c >= '0' && c <= '9';
+    uint8_t bits = 0;
+    if (alpha || digit || c == '_' || c == '-' || c == '.' || c == '/') bits |= kOrdinary;
+    if (std::string_view(",?[]{}").find(static_cast<char>(c)) != std::string_view::npos) bits |= kFlowIndicator;
+    if (c < 0x20 || c == ' ' || c == ':' || c == 0x7F || c == 0xC2 || c == 0xEF) bits |= kSuspect;
+    if (alpha || digit || c == '_' || c == '.' || c == '/' || c == '-' || c == '@' || c == ':') bits |= kSafe;
+    if (alpha || c == '_' || c == '/' || c == '.') bits |= kSafeFirst;
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') bits |= kUnescaped;
+    table[c] = bits;
   }
   return table;
 }();
 
-bool IsPlainForEmitter(std::string_view text, bool flow) {
-  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return false;
-  // Names, keys and most values: plain whatever the context.
-  if (text[0] != '-') {
-    bool ordinary = true;
-    for (char c : text) ordinary = ordinary && kOrdinary[static_cast<unsigned char>(c)];
-    if (ordinary) return true;
-  }
+uint8_t ClassOf(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
+
+// The rule for text that is not all ordinary bytes. Kept out of line, so
+// that the quick check below, which settles most scalars, stays small.
+[[gnu::noinline]] bool IsPlainByRule(std::string_view text, bool flow) {
   // The first character.
   auto first = static_cast<unsigned char>(text[0]);
   if (IsBlankOrBreakAt(text, 0)) return false;
@@ -65,18 +90,30 @@ bool IsPlainForEmitter(std::string_view text, bool flow) {
     if (followed) return false;
   }
   if (text.back() == ' ') return false;
+  // Bytes of neither class cannot end a plain scalar: skip them.
+  uint8_t closer_look = flow ? kSuspect | kFlowIndicator : kSuspect;
   for (size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
+    if (!(kByteClass[c] & closer_look)) continue;
     if (c == ':') {
       if (i + 1 == text.size() || IsBlankOrBreakAt(text, i + 1)) return false;
       if (flow && std::string_view(",]}").find(text[i + 1]) != std::string_view::npos) return false;
     }
-    if (flow && std::string_view(",?[]{}").find(static_cast<char>(c)) != std::string_view::npos) return false;
+    if (flow && (kByteClass[c] & kFlowIndicator)) return false;
     if (IsBlankOrBreakAt(text, i) && i + 1 < text.size() && text[i + 1] == '#') return false;
     if (IsNotPrintableAt(text, i) || IsBreakAt(text, i) || c == '\t') return false;
     if (c == 0xEF && text.substr(i, 3) == "\xEF\xBB\xBF") return false;
   }
   return true;
+}
+
+bool IsPlainForEmitter(std::string_view text, bool flow) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return false;
+  // Names, keys and most values: plain whatever the context.
+  if (text[0] != '-' && std::all_of(text.begin(), text.end(), [](char c) { return ClassOf(c) & kOrdinary; })) {
+    return true;
+  }
+  return IsPlainByRule(text, flow);
 }
 
 // UTF-8 decoding as yaml-cpp did it for double-quoted strings: a malformed
@@ -142,11 +179,7 @@ void AppendDoubleQuoted(std::string& out, std::string_view text) {
   while (i < text.size()) {
     // Runs of printable ASCII are copied as they are.
     size_t run = i;
-    while (run < text.size()) {
-      auto c = static_cast<unsigned char>(text[run]);
-      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') break;
-      ++run;
-    }
+    while (run < text.size() && (ClassOf(text[run]) & kUnescaped)) ++run;
     out.append(text.data() + i, run - i);
     i = run;
     if (i == text.size()) break;
@@ -356,16 +389,13 @@ void Emitter::PrepareBlockMap(Node child) {
 
 bool IsSafePlain(std::string_view text) {
   if (text.empty()) return false;
-  auto is_alpha = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   auto is_digit = [](unsigned char c) { return c >= '0' && c <= '9'; };
   unsigned char first = static_cast<unsigned char>(text.front());
-  if (!(is_alpha(first) || first == '_' || first == '/' || first == '.')) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    bool ok = is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '/' || c == '-' || c == '@' || c == ':';
-    if (!ok) return false;
-    if (c == ':' && (i + 1 == text.size())) return false;
+  if (!(kByteClass[first] & kSafeFirst)) return false;
+  for (char c : text) {
+    if (!(ClassOf(c) & kSafe)) return false;
   }
+  if (text.back() == ':') return false;
   // ".5" and ".5e3" read back as numbers, ".inf" and ".nan" as floats.
   if (first == '.') {
     if (text.size() > 1 && is_digit(static_cast<unsigned char>(text[1]))) return false;

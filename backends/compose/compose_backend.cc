@@ -1,8 +1,11 @@
 #include "backends/compose/compose_backend.h"
 
 #include <cmath>
+#include <iterator>
 #include <set>
+#include <unordered_set>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "backends/common/provenance.h"
@@ -20,18 +23,18 @@ using ir::Value;
 
 
 std::string FormatDuration(int64_t ms) {
-  if (ms % 3'600'000 == 0) return fmt::format("{}h", ms / 3'600'000);
-  if (ms % 60'000 == 0) return fmt::format("{}m", ms / 60'000);
-  if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
-  return fmt::format("{}ms", ms);
+  if (ms % 3'600'000 == 0) return fmt::format(FMT_COMPILE("{}h"), ms / 3'600'000);
+  if (ms % 60'000 == 0) return fmt::format(FMT_COMPILE("{}m"), ms / 60'000);
+  if (ms % 1000 == 0) return fmt::format(FMT_COMPILE("{}s"), ms / 1000);
+  return fmt::format(FMT_COMPILE("{}ms"), ms);
 }
 
 // Docker's memory units are binary: "500m" is 500 MiB.
 std::string FormatMemory(double bytes) {
   auto whole = static_cast<int64_t>(std::llround(bytes));
-  if (whole > 0 && whole % (1LL << 30) == 0) return fmt::format("{}g", whole >> 30);
-  if (whole > 0 && whole % (1LL << 20) == 0) return fmt::format("{}m", whole >> 20);
-  if (whole > 0 && whole % (1LL << 10) == 0) return fmt::format("{}k", whole >> 10);
+  if (whole > 0 && whole % (1LL << 30) == 0) return fmt::format(FMT_COMPILE("{}g"), whole >> 30);
+  if (whole > 0 && whole % (1LL << 20) == 0) return fmt::format(FMT_COMPILE("{}m"), whole >> 20);
+  if (whole > 0 && whole % (1LL << 10) == 0) return fmt::format(FMT_COMPILE("{}k"), whole >> 10);
   return std::to_string(whole);
 }
 
@@ -69,14 +72,16 @@ class ComposeEmitter {
       std::string usage;
       for (const Component* c : services) {
         if (IsTestTask(*c)) {
-          usage += fmt::format("\nRun the test suite: docker-compose -p {}-test -f docker-compose.test.yml run --rm {}",
-                               test_stack->name, c->name);
+          usage += fmt::format(
+              FMT_COMPILE("\nRun the test suite: docker-compose -p {}-test -f docker-compose.test.yml run --rm {}"),
+              test_stack->name, c->name);
         }
       }
       // A project name of its own keeps the test services apart from the
       // development ones, which have the same names.
-      usage += fmt::format("\nthen remove the test environment: docker-compose -p {}-test -f docker-compose.test.yml down",
-                           test_stack->name);
+      usage += fmt::format(
+          FMT_COMPILE("\nthen remove the test environment: docker-compose -p {}-test -f docker-compose.test.yml down"),
+          test_stack->name);
       out.Write("docker-compose.test.yml",
                 Render({"docker-compose.test.yml", test_stack, services, false}, usage), FileMode::Regular);
     }
@@ -86,9 +91,17 @@ class ComposeEmitter {
  private:
   std::string Render(const File& file, const std::string& usage) {
     current_stack_ = file.stack;
-    yaml::Emitter out;
+    std::string header =
+        fmt::format(FMT_COMPILE("{}\n"
+                                "Build contexts are relative to the stack file's folder; run docker-compose with\n"
+                                "--project-directory set to it when this file lives elsewhere.{}"),
+                    GeneratedNotice(options_.source_name, file.stack->profile), usage);
+    // The emitter writes after the comment, so that the file is not copied.
+    yaml::Emitter out(yaml::Comment(header));
     out << yaml::BeginMap << yaml::Key << "services" << yaml::Value << yaml::BeginMap;
-    std::set<std::string> in_file;
+    // The names of the services, only ever looked up.
+    std::unordered_set<std::string_view> in_file;
+    in_file.reserve(file.services.size());
     for (const Component* c : file.services) in_file.insert(c->name);
     std::vector<std::string> volumes;
     std::map<int64_t, const Component*> published;
@@ -103,16 +116,12 @@ class ComposeEmitter {
       out << yaml::EndMap;
     }
     out << yaml::EndMap;
-    std::string header = fmt::format(
-        "{}\n"
-        "Build contexts are relative to the stack file's folder; run docker-compose with\n"
-        "--project-directory set to it when this file lives elsewhere.{}",
-        GeneratedNotice(options_.source_name, file.stack->profile), usage);
-    return yaml::Comment(header) + out.str() + "\n";
+    return out.Take("\n");
   }
 
-  void Service(yaml::Emitter& out, const File& file, const Component& c, const std::set<std::string>& in_file,
-               std::vector<std::string>& volumes, std::map<int64_t, const Component*>& published) {
+  void Service(yaml::Emitter& out, const File& file, const Component& c,
+               const std::unordered_set<std::string_view>& in_file, std::vector<std::string>& volumes,
+               std::map<int64_t, const Component*>& published) {
     const ir::Stack& stack = *file.stack;
     out << yaml::BeginMap;
     if (const Value* image = c.Find("image")) {
@@ -166,24 +175,25 @@ class ComposeEmitter {
       if (!inserted) {
         const Value* mine = balancer->Find("port");
         const Value* theirs = it->second->Find("port");
-        diags_.Report(DiagKind::PortConflict, mine && mine->origin.valid() ? mine->origin : balancer->name_range,
-                      fmt::format("balancers '{}' and '{}' both publish host port {}", it->second->name,
-                                  balancer->name, port))
+        diags_
+            .Report(DiagKind::PortConflict, mine && mine->origin.valid() ? mine->origin : balancer->name_range,
+                    fmt::format(FMT_COMPILE("balancers '{}' and '{}' both publish host port {}"), it->second->name,
+                                balancer->name, port))
             .Note(theirs && theirs->origin.valid() ? theirs->origin : it->second->name_range,
-                  fmt::format("'{}' publishes it here", it->second->name));
+                  fmt::format(FMT_COMPILE("'{}' publishes it here"), it->second->name));
         continue;
       }
       // A balancer that is not public is reachable from this machine only.
-      ports.push_back(balancer->Bool("public") ? fmt::format("{}:{}", port, target)
-                                               : fmt::format("127.0.0.1:{}:{}", port, target));
+      ports.push_back(balancer->Bool("public") ? fmt::format(FMT_COMPILE("{}:{}"), port, target)
+                                               : fmt::format(FMT_COMPILE("127.0.0.1:{}:{}"), port, target));
       // Compose has no balancer to health-check through; only the app's own
       // healthcheck exists, so a different path cannot be honoured.
       if (const Value* health = balancer->Find("health"); health && health->LiteralText() != c.Text("health")) {
         diags_.Report(DiagKind::NotExpressibleInTarget, health->origin,
-                      fmt::format("compose: balancer '{}' health-checks \"{}\", but Compose only runs the "
-                                  "healthcheck of app '{}'{}",
+                      fmt::format(FMT_COMPILE("compose: balancer '{}' health-checks \"{}\", but Compose only runs the "
+                                              "healthcheck of app '{}'{}"),
                                   balancer->name, health->LiteralText(), c.name,
-                                  c.Find("health") ? fmt::format(" (\"{}\")", c.Text("health")) : ""));
+                                  c.Find("health") ? fmt::format(FMT_COMPILE(" (\"{}\")"), c.Text("health")) : ""));
       }
     }
     if (ports.empty()) return;
@@ -197,30 +207,33 @@ class ComposeEmitter {
     if (const Value* mount = c.Find("compose.source_mount"); mount && file.persistent_data) {
       const Value* build = c.Find("build");
       if (!build) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, mount->origin,
-                      fmt::format("compose: '{}' has a source_mount but no build context to mount; it is left out",
-                                  c.name));
+        diags_.Report(
+            DiagKind::NotExpressibleInTarget, mount->origin,
+            fmt::format(FMT_COMPILE("compose: '{}' has a source_mount but no build context to mount; it is left out"),
+                        c.name));
       } else {
         std::string context = build->LiteralText();
         if (!context.starts_with(".") && !context.starts_with("/")) context = "./" + context;
-        mounts.push_back(fmt::format("{}:{}", context, mount->LiteralText()));
+        mounts.push_back(fmt::format(FMT_COMPILE("{}:{}"), context, mount->LiteralText()));
       }
     }
     if (c.kind == ComponentKind::Database && file.persistent_data) {
       const Value* data_dir = c.Find("data_dir");
       if (!data_dir) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, c.name_range,
-                      fmt::format("compose: database '{}' sets no data_dir, so its data cannot be kept in a volume",
-                                  c.name));
+        diags_.Report(
+            DiagKind::NotExpressibleInTarget, c.name_range,
+            fmt::format(FMT_COMPILE("compose: database '{}' sets no data_dir, so its data cannot be kept in a volume"),
+                        c.name));
       } else {
         std::string volume = c.name + "-data";
         volumes.push_back(volume);
-        mounts.push_back(fmt::format("{}:{}", volume, data_dir->LiteralText()));
+        mounts.push_back(fmt::format(FMT_COMPILE("{}:{}"), volume, data_dir->LiteralText()));
         if (const Value* storage = c.Find("storage")) {
-          diags_.Report(DiagKind::NotExpressibleInTarget, storage->origin,
-                        fmt::format("compose: local volumes have no size; 'storage = {}' of database '{}' only "
-                                    "makes its data persistent here",
-                                    storage->literal, c.name));
+          diags_.Report(
+              DiagKind::NotExpressibleInTarget, storage->origin,
+              fmt::format(FMT_COMPILE("compose: local volumes have no size; 'storage = {}' of database '{}' only "
+                                      "makes its data persistent here"),
+                          storage->literal, c.name));
         }
       }
     }
@@ -239,7 +252,7 @@ class ComposeEmitter {
     out << yaml::EndSeq;
   }
 
-  static std::string Condition(const Component& dependency) {
+  static std::string_view Condition(const Component& dependency) {
     switch (dependency.kind) {
       case ComponentKind::Database:
         return dependency.Find("ready") ? "service_healthy" : "service_started";
@@ -251,8 +264,9 @@ class ComposeEmitter {
   }
 
   static void DependsOn(yaml::Emitter& out, const ir::Stack& stack, const Component& c,
-                        const std::set<std::string>& in_file) {
-    std::map<std::string, std::string> conditions;
+                        const std::unordered_set<std::string_view>& in_file) {
+    // Names of the IR, sorted as the strings are.
+    std::map<std::string_view, std::string_view> conditions;
     // A balancer is no service here: depending on it means depending on
     // what it depends on, the app behind it first of all.
     std::set<const Component*> seen;
@@ -301,7 +315,8 @@ class ComposeEmitter {
     if (!path.starts_with("/")) path = "/" + path;
     out << yaml::Key << "healthcheck" << yaml::Value << yaml::BeginMap;
     out << yaml::Key << "test" << yaml::Value << yaml::Flow << yaml::BeginSeq << "CMD-SHELL";
-    yaml::String(out, fmt::format("curl -fsS {} || exit 1", ShellQuote(Escape(fmt::format("http://localhost:{}{}", *port, path)))));
+    yaml::String(out, fmt::format(FMT_COMPILE("curl -fsS {} || exit 1"),
+                                  ShellQuote(Escape(fmt::format(FMT_COMPILE("http://localhost:{}{}"), *port, path)))));
     out << yaml::EndSeq;
     out << yaml::Key << "interval" << yaml::Value << "10s";
     out << yaml::Key << "timeout" << yaml::Value << "5s";
@@ -311,7 +326,7 @@ class ComposeEmitter {
 
   void Resources(yaml::Emitter& out, const Component& c) {
     if (const Value* cpu = c.Find("cpu")) {
-      out << yaml::Key << "cpus" << yaml::Value << yaml::DoubleQuoted << fmt::format("{}", cpu->amount);
+      out << yaml::Key << "cpus" << yaml::Value << yaml::DoubleQuoted << fmt::format(FMT_COMPILE("{}"), cpu->amount);
     }
     if (const Value* memory = c.Find("memory")) {
       out << yaml::Key << "mem_limit" << yaml::Value << yaml::DoubleQuoted << FormatMemory(memory->amount);
@@ -323,9 +338,10 @@ class ComposeEmitter {
       out << yaml::Key << "scale" << yaml::Value << *replicas;
       return;
     }
-    diags_.Report(DiagKind::NotExpressibleInTarget, origin->origin.valid() ? origin->origin : c.name_range,
-                  fmt::format("compose: app '{}' publishes a host port, so it runs once, not {} times", c.name,
-                              *replicas))
+    diags_
+        .Report(DiagKind::NotExpressibleInTarget, origin->origin.valid() ? origin->origin : c.name_range,
+                fmt::format(FMT_COMPILE("compose: app '{}' publishes a host port, so it runs once, not {} times"),
+                            c.name, *replicas))
         .Note({}, "one host port can be bound by one container only");
   }
 
@@ -362,18 +378,27 @@ class ComposeEmitter {
   // Services reach each other by service name on the project's network. A
   // balancer is only a published port, so inside the network its host and
   // port are those of the app behind it.
-  std::string LowerSymbol(const TextPart& part) const {
+  void AppendSymbol(std::string& out, const TextPart& part) const {
     const Component* c = current_stack_ ? current_stack_->Find(part.text) : nullptr;
-    if (!c || c->kind != ComponentKind::Balancer) return part.text;
+    if (!c || c->kind != ComponentKind::Balancer) {
+      out += part.text;
+      return;
+    }
     const Value* route = c->Find("route");
     const Component* app = route ? current_stack_->Find(route->literal) : nullptr;
-    if (!app) return part.text;
-    if (part.attribute == "host") return app->name;
-    return std::to_string(c->Int("target_port").value_or(app->Int("port").value_or(c->Int("port").value_or(80))));
+    if (!app) {
+      out += part.text;
+    } else if (part.attribute == "host") {
+      out += app->name;
+    } else {
+      out += std::to_string(c->Int("target_port").value_or(app->Int("port").value_or(c->Int("port").value_or(80))));
+    }
   }
 
   void Text(yaml::Emitter& out, const Value& value) {
-    std::string text;
+    // text_ is reused, so that most values need no allocation of their own.
+    std::string& text = text_;
+    text.clear();
     if (value.kind != Value::Kind::Text) {
       AppendEscaped(text, value.LiteralText());
     } else {
@@ -383,12 +408,11 @@ class ComposeEmitter {
           case TextPart::Kind::Secret: {
             std::string variable = SecretVariable(part.text);
             secrets_.insert(part.text);
-            text += fmt::format("${{{}:?set {} in .env, see .env.example}}", variable, variable);
+            fmt::format_to(std::back_inserter(text), FMT_COMPILE("${{{}:?set {} in .env, see .env.example}}"), variable,
+                           variable);
             break;
           }
-          case TextPart::Kind::Symbol:
-            text += LowerSymbol(part);
-            break;
+          case TextPart::Kind::Symbol: AppendSymbol(text, part); break;
         }
       }
     }
@@ -397,11 +421,11 @@ class ComposeEmitter {
 
   std::string EnvTemplate() const {
     std::string out = yaml::Comment(fmt::format(
-        "Secrets of {} for docker-compose. Copy this file to .env in the project directory\n"
-        "(or pass it with --env-file) and fill in each value; never commit the filled-in copy.",
+        FMT_COMPILE("Secrets of {} for docker-compose. Copy this file to .env in the project directory\n"
+                    "(or pass it with --env-file) and fill in each value; never commit the filled-in copy."),
         options_.source_name));
     for (const std::string& secret : secrets_) {
-      out += fmt::format("\n# secret(\"{}\")\n{}=\n", secret, SecretVariable(secret));
+      out += fmt::format(FMT_COMPILE("\n# secret(\"{}\")\n{}=\n"), secret, SecretVariable(secret));
     }
     return out;
   }
@@ -420,6 +444,7 @@ class ComposeEmitter {
   DiagnosticEngine& diags_;
   std::set<std::string> secrets_;
   const ir::Stack* current_stack_ = nullptr;
+  std::string text_;  // Text()'s, kept for its capacity
   std::set<std::string> published_apps_;
 };
 

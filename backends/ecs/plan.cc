@@ -3,7 +3,10 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "backends/ecs/plan.h"
@@ -32,7 +35,9 @@ constexpr double kGib = kMib * 1024.0;
 class Settings {
  public:
   explicit Settings(const ir::Stack& stack) : stack_(stack) {}
-  const Value* Find(std::string_view name) const { return stack_.FindSetting(fmt::format("ecs.{}", name)); }
+  const Value* Find(std::string_view name) const {
+    return stack_.FindSetting(fmt::format(FMT_COMPILE("ecs.{}"), name));
+  }
   std::string Text(std::string_view name, std::string_view fallback = "") const {
     const Value* value = Find(name);
     return value && !value->is_none() ? value->LiteralText() : std::string(fallback);
@@ -128,6 +133,9 @@ class Planner {
     for (size_t i = 0; i < plan_.balancers.size(); ++i) {
       balancers_by_app_[plan_.balancers[i].app].push_back(static_cast<int>(i));
     }
+    // At most one task definition per component: reserved, so that the
+    // large TaskDefinitions are not moved as the vector grows.
+    plan_.task_definitions.reserve(stack_.components().size());
     for (const Component* c : stack_.TopologicalOrder()) {
       switch (c->kind) {
         case ComponentKind::Database: PushStep(NewStep(Step::Kind::Database, c->name), {}); break;
@@ -139,7 +147,11 @@ class Planner {
     HostPortCapacity();
     Ingress();
     for (auto& [name, secret] : secrets_) plan_.secrets.push_back(secret);
+    std::sort(plan_.secrets.begin(), plan_.secrets.end(),
+              [](const SecretInfo& a, const SecretInfo& b) { return a.name < b.name; });
     for (auto& [name, placeholder] : placeholders_) plan_.placeholders.push_back(placeholder);
+    std::sort(plan_.placeholders.begin(), plan_.placeholders.end(),
+              [](const Placeholder& a, const Placeholder& b) { return a.name < b.name; });
     plan_.images = images_.Sorted();
     std::sort(plan_.composed.begin(), plan_.composed.end(),
               [](const ComposedParameter& a, const ComposedParameter& b) { return a.parameter < b.parameter; });
@@ -188,7 +200,7 @@ class Planner {
     for (const Database& db : plan_.databases) add(db.port, "", "database " + db.component);
     for (const Balancer& b : plan_.balancers) {
       add(b.port, b.internet_facing ? "0.0.0.0/0" : "", "balancer " + b.component);
-      add(b.target_port, "", fmt::format("balancer {} to app {}", b.component, b.app));
+      add(b.target_port, "", fmt::format(FMT_COMPILE("balancer {} to app {}"), b.component, b.app));
     }
     if (!Fargate() && !plan_.instances.ssh_from.empty()) add(22, plan_.instances.ssh_from, "ssh");
     std::sort(plan_.network.ingress.begin(), plan_.network.ingress.end(),
@@ -201,10 +213,12 @@ class Planner {
 
   bool CheckLength(const Component& c, const std::string& derived, size_t limit, std::string_view what) {
     if (derived.size() <= limit) return true;
-    diags_.Report(DiagKind::InvalidDnsName, c.name_range,
-                  fmt::format("ecs: {} would be named '{}', {} characters; AWS allows at most {}", what, derived,
-                              derived.size(), limit))
-        .Note({}, fmt::format("shorten the stack or component name by {} characters", derived.size() - limit));
+    diags_
+        .Report(DiagKind::InvalidDnsName, c.name_range,
+                fmt::format(FMT_COMPILE("ecs: {} would be named '{}', {} characters; AWS allows at most {}"), what,
+                            derived, derived.size(), limit))
+        .Note({},
+              fmt::format(FMT_COMPILE("shorten the stack or component name by {} characters"), derived.size() - limit));
     return false;
   }
 
@@ -215,15 +229,19 @@ class Planner {
     bool valid = name.size() <= limit && std::isalpha(static_cast<unsigned char>(name.front()));
     for (char ch : name) valid = valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
     if (valid) return;
-    diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(c.Find(property)),
-                  fmt::format("ecs: RDS rejects the {} '{}' of database '{}': it takes at most {} letters, digits "
-                              "and '_', starting with a letter",
-                              property, name, c.name, limit));
+    diags_.Report(
+        DiagKind::NotExpressibleInTarget, c.OriginOf(c.Find(property)),
+        fmt::format(FMT_COMPILE("ecs: RDS rejects the {} '{}' of database '{}': it takes at most {} letters, digits "
+                                "and '_', starting with a letter"),
+                    property, name, c.name, limit));
   }
 
   std::string UsePlaceholder(std::string name, Placeholder::Source source, std::string component = "",
                              bool list = false) {
-    placeholders_.try_emplace(name, Placeholder{name, source, std::move(component), list});
+    // Looked up first: most uses are of a placeholder already known.
+    if (placeholders_.find(name) == placeholders_.end()) {
+      placeholders_.emplace(name, Placeholder{name, source, std::move(component), list});
+    }
     return name;
   }
 
@@ -251,11 +269,12 @@ class Planner {
       }
     }
     if (reported_hosts_.insert({user.name, part.text}).second) {
-      diags_.Report(DiagKind::NotExpressibleInTarget, user.OriginOf(&value),
-                    fmt::format("ecs: {} '{}' uses the host of {} '{}', which has no address on ECS (no RDS "
-                                "instance, no balancer in front of it on its port); it stays '{}'",
-                                ast::KindName(user.kind), user.name,
-                                target ? ast::KindName(target->kind) : "component", part.text, part.text));
+      diags_.Report(
+          DiagKind::NotExpressibleInTarget, user.OriginOf(&value),
+          fmt::format(FMT_COMPILE("ecs: {} '{}' uses the host of {} '{}', which has no address on ECS (no RDS "
+                                  "instance, no balancer in front of it on its port); it stays '{}'"),
+                      ast::KindName(user.kind), user.name, target ? ast::KindName(target->kind) : "component",
+                      part.text, part.text));
     }
     return {Piece::Kind::Literal, part.text};
   }
@@ -264,8 +283,8 @@ class Planner {
   void ReportAt(const TextPart& part, const Value& value, const Component& user) {
     if (part.text.find("@{") != std::string::npos && reported_at_.insert(user.name).second) {
       diags_.Report(DiagKind::NotExpressibleInTarget, user.OriginOf(&value),
-                    fmt::format("ecs: a value of {} '{}' contains '@{{', which the ECS scripts read as the "
-                                "start of a placeholder",
+                    fmt::format(FMT_COMPILE("ecs: a value of {} '{}' contains '@{{', which the ECS scripts read as the "
+                                            "start of a placeholder"),
                                 ast::KindName(user.kind), user.name));
     }
   }
@@ -335,10 +354,11 @@ class Planner {
     if (!secrets) return out;
     for (const TextPart& part : value.text) {
       if (part.kind != TextPart::Kind::Secret) continue;
-      diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(&value),
-                    fmt::format("ecs: the {} of {} '{}' uses secret(\"{}\"), but ECS passes secrets only as "
-                                "whole environment variables; the secret is left out",
-                                what, ast::KindName(c.kind), c.name, part.text));
+      diags_.Report(
+          DiagKind::NotExpressibleInTarget, c.OriginOf(&value),
+          fmt::format(FMT_COMPILE("ecs: the {} of {} '{}' uses secret(\"{}\"), but ECS passes secrets only as "
+                                  "whole environment variables; the secret is left out"),
+                      what, ast::KindName(c.kind), c.name, part.text));
     }
     return out;
   }
@@ -386,13 +406,16 @@ class Planner {
     } else {
       container.image = plan_.stack + "-" + builder.name;
       if (&builder == &c && c.Find("build")) {
-        diags_.Report(DiagKind::NotExpressibleInTarget, c.OriginOf(c.Find("build")),
-                      fmt::format("ecs: {} '{}' is built from source but names no image to push; ECS would pull "
-                                  "'{}', which no registry has",
-                                  ast::KindName(c.kind), c.name, container.image))
-            .Note(c.name_range, fmt::format("name the image in a registry, e.g. image = \"registry.example.com/{}\", "
-                                            "and push.sh builds and pushes it",
-                                            container.image));
+        diags_
+            .Report(
+                DiagKind::NotExpressibleInTarget, c.OriginOf(c.Find("build")),
+                fmt::format(FMT_COMPILE("ecs: {} '{}' is built from source but names no image to push; ECS would pull "
+                                        "'{}', which no registry has"),
+                            ast::KindName(c.kind), c.name, container.image))
+            .Note(c.name_range,
+                  fmt::format(FMT_COMPILE("name the image in a registry, e.g. image = \"registry.example.com/{}\", "
+                                          "and push.sh builds and pushes it"),
+                              container.image));
       }
       return;
     }
@@ -424,7 +447,7 @@ class Planner {
     TaskDefinition td;
     td.component = c.name;
     td.family = c.name;
-    td.path = fmt::format("ecs/task-definitions/{}.json", c.name);
+    td.path = fmt::format(FMT_COMPILE("ecs/task-definitions/{}.json"), c.name);
     td.network_mode = Fargate() ? "awsvpc" : "bridge";
     td.requires_compatibility = Fargate() ? "FARGATE" : "EC2";
     if (Fargate()) {
@@ -463,17 +486,20 @@ class Planner {
     std::string engine = c.Text("engine");
     if (engine != "postgres" && engine != "mysql") {
       // At the declaration: the engine usually comes from a std/ template.
-      diags_.Report(DiagKind::NotExpressibleInTarget, c.name_range,
-                    fmt::format("ecs: database '{}' {}, and RDS hosts only postgres and mysql; the ECS target "
-                                "leaves it out",
-                                c.name, engine.empty() ? "sets no engine" : "has engine '" + engine + "'"))
+      diags_
+          .Report(
+              DiagKind::NotExpressibleInTarget, c.name_range,
+              fmt::format(FMT_COMPILE("ecs: database '{}' {}, and RDS hosts only postgres and mysql; the ECS target "
+                                      "leaves it out"),
+                          c.name, engine.empty() ? "sets no engine" : "has engine '" + engine + "'"))
           .Note({}, "run it as an app with its image, or use a managed service outside the stack");
       return;
     }
     Database db;
     db.component = c.name;
     db.identifier = plan_.stack + "-" + c.name;
-    CheckLength(c, db.identifier, kMaxDbIdentifier, fmt::format("the RDS instance of database '{}'", c.name));
+    CheckLength(c, db.identifier, kMaxDbIdentifier,
+                fmt::format(FMT_COMPILE("the RDS instance of database '{}'"), c.name));
     db.engine = engine;
     db.engine_version = c.Text("ecs.engine_version");
     db.db_name = c.Text("name");
@@ -487,10 +513,11 @@ class Planner {
         if (piece.kind == Piece::Kind::Secret) UseSecret(piece.text);
       }
     } else {
-      diags_.Report(DiagKind::NotExpressibleInTarget, c.name_range,
-                    fmt::format("ecs: database '{}' sets no password, and RDS requires one; up.sh lets RDS "
-                                "manage it in Secrets Manager, where the apps cannot read it from the stack",
-                                c.name));
+      diags_.Report(
+          DiagKind::NotExpressibleInTarget, c.name_range,
+          fmt::format(FMT_COMPILE("ecs: database '{}' sets no password, and RDS requires one; up.sh lets RDS "
+                                  "manage it in Secrets Manager, where the apps cannot read it from the stack"),
+                      c.name));
     }
     db.port = c.Int("port").value_or(engine == "postgres" ? 5432 : 3306);
     if (const Value* storage = c.Find("storage")) {
@@ -515,7 +542,8 @@ class Planner {
     b.component = c.name;
     b.app = app->name;
     b.name = plan_.stack + "-" + c.name;
-    CheckLength(c, b.name, kMaxLoadBalancerName, fmt::format("the load balancer of balancer '{}'", c.name));
+    CheckLength(c, b.name, kMaxLoadBalancerName,
+                fmt::format(FMT_COMPILE("the load balancer of balancer '{}'"), c.name));
     b.internet_facing = c.Bool("public");
     b.port = c.Int("port").value_or(80);
     b.target_port = c.Int("target_port").value_or(app->Int("port").value_or(b.port));
@@ -541,6 +569,7 @@ class Planner {
       for (const Value& item : command->items) container.command.push_back(Plain(item, c, "command"));
     }
     if (const Value* env = c.Find("env")) {
+      container.environment.reserve(env->entries.size());
       for (const auto& [name, value] : env->entries) AddTo(container, Variable(c, name, value));
     }
     Resources(c, container);
@@ -568,14 +597,13 @@ class Planner {
 
   void AddApp(const Component& c) {
     int definition = DefinitionOf(c);
-    std::set<int64_t> ports = AppPorts(c);
     std::vector<int> balancers;
     if (auto it = balancers_by_app_.find(c.name); it != balancers_by_app_.end()) balancers = it->second;
 
     Service service;
     service.component = c.name;
     service.name = c.name + "-service";
-    service.path = fmt::format("ecs/services/{}-service.json", c.name);
+    service.path = fmt::format(FMT_COMPILE("ecs/services/{}-service.json"), c.name);
     service.task_definition = definition;
     service.desired_count = c.Int("replicas").value_or(1);
     // A service has one classic ELB at most; ALB target groups, several.
@@ -586,10 +614,11 @@ class Planner {
       });
       for (size_t i = 1; i < balancers.size(); ++i) {
         const Component* extra = stack_.Find(plan_.balancers[balancers[i]].component);
-        diags_.Report(DiagKind::NotExpressibleInTarget, extra->OriginOf(extra->Find("route")),
-                      fmt::format("ecs: an EC2 service registers with one classic load balancer; app '{}' stays "
-                                  "behind '{}', and balancer '{}' gets no instances",
-                                  c.name, plan_.balancers[balancers[0]].component, extra->name));
+        diags_.Report(
+            DiagKind::NotExpressibleInTarget, extra->OriginOf(extra->Find("route")),
+            fmt::format(FMT_COMPILE("ecs: an EC2 service registers with one classic load balancer; app '{}' stays "
+                                    "behind '{}', and balancer '{}' gets no instances"),
+                        c.name, plan_.balancers[balancers[0]].component, extra->name));
       }
       // erase, not resize: GCC 12 reports a false -Warray-bounds for
       // resize(1) in optimized builds.
@@ -607,7 +636,7 @@ class Planner {
     if (Fargate()) {
       used.insert(UsePlaceholder("subnets", Placeholder::Source::Subnets, "", true));
       used.insert(UsePlaceholder("security_group", Placeholder::Source::SecurityGroup));
-    } else if (!ports.empty()) {
+    } else if (std::set<int64_t> ports = AppPorts(c); !ports.empty()) {
       // Host ports: a new task can only start where an old one has stopped.
       service.maximum_percent = 100;
       service.minimum_healthy_percent = 50;
@@ -619,7 +648,7 @@ class Planner {
     Step step = NewStep(Step::Kind::Service, c.name);
     step.service = static_cast<int>(plan_.services.size());
     plan_.services.push_back(std::move(service));
-    PushStep(std::move(step), Needs(used, needs), {definition});
+    PushStep(std::move(step), Needs(used, std::move(needs)), {definition});
   }
 
   void AddTask(const Component& c) {
@@ -637,7 +666,7 @@ class Planner {
     if (from && from->kind == ComponentKind::App && Overridable(c, *from)) {
       run.task_definition = DefinitionOf(*from);
       run.container = from->name;
-      run.overrides_path = fmt::format("ecs/task-definitions/{}-overrides.json", c.name);
+      run.overrides_path = fmt::format(FMT_COMPILE("ecs/task-definitions/{}-overrides.json"), c.name);
       if (const Value* command = c.Find("command")) {
         for (const Value& item : command->items) run.command.push_back(Plain(item, c, "command"));
       }
@@ -715,19 +744,23 @@ class Planner {
       for (const Component* app : apps) {
         int64_t replicas = app->Int("replicas").value_or(1);
         total += replicas;
-        counts += fmt::format("{}{} '{}': {}", counts.empty() ? "" : ", ", ast::KindName(app->kind), app->name,
-                              replicas);
+        counts += fmt::format(FMT_COMPILE("{}{} '{}': {}"), counts.empty() ? "" : ", ", ast::KindName(app->kind),
+                              app->name, replicas);
       }
       if (total <= plan_.instances.count) continue;
       const Component& first = *apps.front();
       bool with_task = std::any_of(apps.begin(), apps.end(),
                                    [](const Component* c) { return c->kind == ast::ComponentKind::Task; });
-      auto& report = diags_.Report(DiagKind::NotExpressibleInTarget, first.OriginOf(first.Find("replicas")),
-                    fmt::format("ecs: {} tasks map host port {} ({}), but an EC2 instance holds one task per host "
-                                "port and the cluster has {} instance{}; {} of them cannot start",
-                                total, port, counts, plan_.instances.count, plan_.instances.count == 1 ? "" : "s",
-                                total - plan_.instances.count))
-          .Note({}, "raise ecs.instances, lower replicas, or use launch_type = \"fargate\"");
+      auto& report =
+          diags_
+              .Report(
+                  DiagKind::NotExpressibleInTarget, first.OriginOf(first.Find("replicas")),
+                  fmt::format(
+                      FMT_COMPILE("ecs: {} tasks map host port {} ({}), but an EC2 instance holds one task per host "
+                                  "port and the cluster has {} instance{}; {} of them cannot start"),
+                      total, port, counts, plan_.instances.count, plan_.instances.count == 1 ? "" : "s",
+                      total - plan_.instances.count))
+              .Note({}, "raise ecs.instances, lower replicas, or use launch_type = \"fargate\"");
       if (with_task) {
         report.Note({}, "a setup task runs with its app's definition, so push.sh and migrate.sh need a free "
                         "instance for it while the app's tasks run");
@@ -778,20 +811,22 @@ class Planner {
   Settings settings_;
   DiagnosticEngine& diags_;
   Plan plan_;
-  std::map<std::string, SecretInfo> secrets_;
-  std::map<std::string, Placeholder> placeholders_;
+  std::unordered_map<std::string, SecretInfo> secrets_;        // looked up often, sorted once
+  std::unordered_map<std::string, Placeholder> placeholders_;  // looked up often, sorted once
   BuiltImages images_{"ecs"};
-  std::map<std::string, int> database_index_;
-  std::map<std::string, int> balancer_index_;
-  std::map<std::string, int> definition_index_;
+  // Indices by component name, only ever looked up.
+  std::unordered_map<std::string, int> database_index_;
+  std::unordered_map<std::string, int> balancer_index_;
+  std::unordered_map<std::string, int> definition_index_;
   std::map<int64_t, std::vector<const Component*>> host_ports_;
   // plan_.balancers indices by the app they route to, ascending: a scan of
   // every balancer per app was quadratic.
-  std::map<std::string, std::vector<int>> balancers_by_app_;
-  std::set<std::string> stepped_;
+  std::unordered_map<std::string, std::vector<int>> balancers_by_app_;
+  std::unordered_set<std::string> stepped_;
   std::set<int> registered_;
-  std::set<std::pair<std::string, std::string>> reported_hosts_;
-  std::set<std::string> reported_at_;
+  // What was reported once, by names of the IR, which outlives the planner.
+  std::set<std::pair<std::string_view, std::string_view>> reported_hosts_;
+  std::set<std::string_view> reported_at_;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "backends/common/provenance.h"
@@ -625,35 +626,39 @@ class ScriptWriter {
   }
 
   std::string Lib() {
-    std::string text = Header(fmt::format(
-        "Sourced by up.sh, push.sh and migrate.sh: the names of stack {} on ECS and the\n"
-        "functions the scripts share. Not meant to be run.",
-        plan_.stack));
+    std::string text = Header(
+        fmt::format(FMT_COMPILE("Sourced by up.sh, push.sh and migrate.sh: the names of stack {} on ECS and the\n"
+                                "functions the scripts share. Not meant to be run."),
+                    plan_.stack));
     text += "# shellcheck shell=bash\n";
     text += "# shellcheck disable=SC2034 # the names are used by the scripts that source this file\n\n";
     if (!plan_.region.empty()) {
-      fmt::format_to(std::back_inserter(text), "# The stack's region, whatever the CLI is configured with.\nexport AWS_DEFAULT_REGION={0}\n"
-                          "export AWS_REGION={0}\n",
-                          Quote(plan_.region));
+      fmt::format_to(
+          std::back_inserter(text),
+          FMT_COMPILE("# The stack's region, whatever the CLI is configured with.\nexport AWS_DEFAULT_REGION={0}\n"
+                      "export AWS_REGION={0}\n"),
+          Quote(plan_.region));
     }
     text += "script=\"${script:-lib.sh}\"  # the name errors start with\n";
-    fmt::format_to(std::back_inserter(text), "stack={}\n", Quote(plan_.stack));
-    fmt::format_to(std::back_inserter(text), "cluster={}\n", Quote(plan_.cluster));
-    fmt::format_to(std::back_inserter(text), "launch_type={}\n", Quote(fargate_ ? "FARGATE" : "EC2"));
-    fmt::format_to(std::back_inserter(text), "execution_role={}\n", Quote(plan_.execution_role));
-    fmt::format_to(std::back_inserter(text), "log_group={}\n", Quote(plan_.log_group));
-    fmt::format_to(std::back_inserter(text), "network_vpc={}\n", Quote(plan_.network.vpc));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("stack={}\n"), Quote(plan_.stack));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("cluster={}\n"), Quote(plan_.cluster));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("launch_type={}\n"), Quote(fargate_ ? "FARGATE" : "EC2"));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("execution_role={}\n"), Quote(plan_.execution_role));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("log_group={}\n"), Quote(plan_.log_group));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("network_vpc={}\n"), Quote(plan_.network.vpc));
     std::vector<std::string> subnets;
     for (const std::string& s : plan_.network.subnets) subnets.push_back(Quote(s));
-    fmt::format_to(std::back_inserter(text), "network_subnets=({})\n", fmt::join(subnets, " "));
-    fmt::format_to(std::back_inserter(text), "network_security_group={}\n", Quote(plan_.network.security_group));
-    fmt::format_to(std::back_inserter(text), "network_configuration={}\n", Quote(plan_.network.configuration_json));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("network_subnets=({})\n"), fmt::join(subnets, " "));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("network_security_group={}\n"),
+                   Quote(plan_.network.security_group));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("network_configuration={}\n"),
+                   Quote(plan_.network.configuration_json));
     if (!fargate_) {
-      fmt::format_to(std::back_inserter(text), "instance_count={}\n", plan_.instances.count);
-      fmt::format_to(std::back_inserter(text), "instance_type={}\n", Quote(plan_.instances.instance_type));
-      fmt::format_to(std::back_inserter(text), "instance_role={}\n", Quote(plan_.instances.role));
-      fmt::format_to(std::back_inserter(text), "key_pair={}\n", Quote(plan_.instances.key_pair));
-      fmt::format_to(std::back_inserter(text), "ami_parameter={}\n", Quote(plan_.instances.ami_parameter));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("instance_count={}\n"), plan_.instances.count);
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("instance_type={}\n"), Quote(plan_.instances.instance_type));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("instance_role={}\n"), Quote(plan_.instances.role));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("key_pair={}\n"), Quote(plan_.instances.key_pair));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("ami_parameter={}\n"), Quote(plan_.instances.ami_parameter));
     }
     text += "subnet_ids=()\n";
     text += "tag=\"\"\n";
@@ -667,28 +672,32 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       std::vector<std::string> names;
       for (const SecretInfo& s : plan_.secrets) names.push_back(s.name);
-      fmt::format_to(std::back_inserter(summary), "  secrets   {}\n", fmt::join(names, ", "));
+      fmt::format_to(std::back_inserter(summary), FMT_COMPILE("  secrets   {}\n"), fmt::join(names, ", "));
     }
-    fmt::format_to(std::back_inserter(summary), "  cluster   {} ({})\n", plan_.cluster, fargate_ ? "Fargate" : "EC2 launch type");
-    for (const Step& s : plan_.steps) fmt::format_to(std::back_inserter(summary), "  {:<9} {}\n", StepWord(s), s.component);
+    fmt::format_to(std::back_inserter(summary), FMT_COMPILE("  cluster   {} ({})\n"), plan_.cluster,
+                   fargate_ ? "Fargate" : "EC2 launch type");
+    for (const Step& s : plan_.steps)
+      fmt::format_to(std::back_inserter(summary), FMT_COMPILE("  {:<9} {}\n"), StepWord(s), s.component);
     if (!plan_.test_tasks.empty()) {
-      fmt::format_to(std::back_inserter(summary), "\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
-                             "(stackc build -t compose), against a database of their own.\n",
-                             plan_.test_tasks.size() > 1 ? "s" : "", fmt::join(plan_.test_tasks, ", "),
-                             plan_.test_tasks.size() > 1 ? "are" : "is");
+      fmt::format_to(std::back_inserter(summary),
+                     FMT_COMPILE("\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
+                                 "(stackc build -t compose), against a database of their own.\n"),
+                     plan_.test_tasks.size() > 1 ? "s" : "", fmt::join(plan_.test_tasks, ", "),
+                     plan_.test_tasks.size() > 1 ? "are" : "is");
     }
     bool tagged = Tagged();
     std::string env;
     for (const SecretInfo& s : plan_.secrets) {
-      fmt::format_to(std::back_inserter(env), "  {:<17} value of secret(\"{}\"), see secrets.env.example\n", s.variable, s.name);
+      fmt::format_to(std::back_inserter(env),
+                     FMT_COMPILE("  {:<17} value of secret(\"{}\"), see secrets.env.example\n"), s.variable, s.name);
     }
     env += WaitsDoc();
-    std::string text = Header(fmt::format(
-        "Stands up stack {} on Amazon ECS, or brings it up to date: every step looks\n"
-        "before it creates, so running it again creates nothing twice. In order:\n{}\n"
-        "Usage: ecs/deploy/up.sh{}\n\nEnvironment:\n{}",
-        plan_.stack, summary, tagged ? " TAG   (the tag of the images this stack builds, pushed by push.sh)" : "",
-        env));
+    std::string text =
+        Header(fmt::format(FMT_COMPILE("Stands up stack {} on Amazon ECS, or brings it up to date: every step looks\n"
+                                       "before it creates, so running it again creates nothing twice. In order:\n{}\n"
+                                       "Usage: ecs/deploy/up.sh{}\n\nEnvironment:\n{}"),
+                           plan_.stack, summary,
+                           tagged ? " TAG   (the tag of the images this stack builds, pushed by push.sh)" : "", env));
     text += Prelude("up.sh");
     text += "\nrequire_aws\n";
     if (tagged) {
@@ -698,7 +707,9 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       text += "\n# Every secret is checked before any AWS call.\nmissing=()\n";
       for (const SecretInfo& s : plan_.secrets) {
-        fmt::format_to(std::back_inserter(text), "if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n", s.variable, Quote(s.variable));
+        fmt::format_to(std::back_inserter(text),
+                       FMT_COMPILE("if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n"), s.variable,
+                       Quote(s.variable));
       }
       text +=
           "if ((${#missing[@]} > 0)); then\n"
@@ -711,21 +722,24 @@ class ScriptWriter {
     text += "\nstep \"cluster $cluster\"\nensure_cluster\n";
     text += "\nstep \"network\"\nlookup_region\nlookup_network\n";
     for (const IngressRule& rule : plan_.network.ingress) {
-      fmt::format_to(std::back_inserter(text), "ensure_ingress {}{} # {}\n", rule.port, rule.cidr.empty() ? "" : " " + Quote(rule.cidr),
-                          rule.reason);
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("ensure_ingress {}{} # {}\n"), rule.port,
+                     rule.cidr.empty() ? "" : " " + Quote(rule.cidr), rule.reason);
     }
     text += "\nstep \"execution role $execution_role\"\n"
             "ensure_role \"$execution_role\" ecs-tasks.amazonaws.com "
             "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\n";
     if (!plan_.secrets.empty() || !plan_.composed.empty()) {
-      fmt::format_to(std::back_inserter(text), 
-          "# Containers read their secrets from the parameters below {}.\n"
-          "aws iam put-role-policy --role-name \"$execution_role\" --policy-name {} --policy-document {}\n",
+      fmt::format_to(
+          std::back_inserter(text),
+          FMT_COMPILE(
+              "# Containers read their secrets from the parameters below {}.\n"
+              "aws iam put-role-policy --role-name \"$execution_role\" --policy-name {} --policy-document {}\n"),
           plan_.parameter_prefix, Quote(plan_.stack + "-parameters"),
-          Quote(fmt::format("{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":"
-                            "[\"ssm:GetParameters\",\"kms:Decrypt\"],\"Resource\":[\"arn:aws:ssm:*:*:parameter{}*\","
-                            "\"arn:aws:kms:*:*:key/*\"]}}]}}",
-                            plan_.parameter_prefix)));
+          Quote(fmt::format(
+              FMT_COMPILE("{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":"
+                          "[\"ssm:GetParameters\",\"kms:Decrypt\"],\"Resource\":[\"arn:aws:ssm:*:*:parameter{}*\","
+                          "\"arn:aws:kms:*:*:key/*\"]}}]}}"),
+              plan_.parameter_prefix)));
     }
     text += "\nstep \"log group $log_group\"\nensure_log_group\n";
     bool stored = false;
@@ -733,7 +747,9 @@ class ScriptWriter {
     if (stored) {
       text += "\nstep \"secrets\"\n";
       for (const SecretInfo& s : plan_.secrets) {
-        if (s.stored) fmt::format_to(std::back_inserter(text), "put_parameter {} \"${}\"\n", Quote(s.parameter), s.variable);
+        if (s.stored)
+          fmt::format_to(std::back_inserter(text), FMT_COMPILE("put_parameter {} \"${}\"\n"), Quote(s.parameter),
+                         s.variable);
       }
     }
     if (!fargate_) {
@@ -742,66 +758,70 @@ class ScriptWriter {
     std::set<std::string> composed_done;
     bool subnet_group = false;
     for (const Step& s : plan_.steps) {
-      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", StepWord(s), s.component)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("{} {}"), StepWord(s), s.component)));
       switch (s.kind) {
         case Step::Kind::Database: {
           const Database& db = plan_.databases[static_cast<size_t>(s.database)];
           if (!subnet_group) {
-            fmt::format_to(std::back_inserter(text), 
-                "if ! describe rds describe-db-subnet-groups --db-subnet-group-name {0} \\\n"
-                "    --query 'DBSubnetGroups[0].DBSubnetGroupName' --output text; then\n"
-                "    aws rds create-db-subnet-group --db-subnet-group-name {0} \\\n"
-                "        --db-subnet-group-description {1} --subnet-ids \"${{subnet_ids[@]}}\" \\\n"
-                "        --query DBSubnetGroup.DBSubnetGroupName --output text\n"
-                "fi\n",
-                Quote(db.subnet_group), Quote(fmt::format("databases of stack {}", plan_.stack)));
+            fmt::format_to(
+                std::back_inserter(text),
+                FMT_COMPILE("if ! describe rds describe-db-subnet-groups --db-subnet-group-name {0} \\\n"
+                            "    --query 'DBSubnetGroups[0].DBSubnetGroupName' --output text; then\n"
+                            "    aws rds create-db-subnet-group --db-subnet-group-name {0} \\\n"
+                            "        --db-subnet-group-description {1} --subnet-ids \"${{subnet_ids[@]}}\" \\\n"
+                            "        --query DBSubnetGroup.DBSubnetGroupName --output text\n"
+                            "fi\n"),
+                Quote(db.subnet_group), Quote(fmt::format(FMT_COMPILE("databases of stack {}"), plan_.stack)));
             subnet_group = true;
           }
           std::string args = fmt::format(
-              "    args=(rds create-db-instance --db-instance-identifier {} --engine {}\n"
-              "        --db-instance-class {} --allocated-storage {} --db-name {}\n"
-              "        --master-username {} {} --port {}\n"
-              "        --db-subnet-group-name {} --vpc-security-group-ids \"$(value_of security_group)\"\n"
-              "        {} {})\n",
+              FMT_COMPILE("    args=(rds create-db-instance --db-instance-identifier {} --engine {}\n"
+                          "        --db-instance-class {} --allocated-storage {} --db-name {}\n"
+                          "        --master-username {} {} --port {}\n"
+                          "        --db-subnet-group-name {} --vpc-security-group-ids \"$(value_of security_group)\"\n"
+                          "        {} {})\n"),
               Quote(db.identifier), Quote(db.engine), Quote(db.instance_class), db.allocated_storage_gib,
               Quote(db.db_name), Quote(db.master_user),
               // Without a password in the stack, RDS keeps one in Secrets Manager.
               db.password.empty() ? "--manage-master-user-password" : "--master-user-password file:///dev/stdin",
-              db.port, Quote(db.subnet_group),
-              db.multi_az ? "--multi-az" : "--no-multi-az",
+              db.port, Quote(db.subnet_group), db.multi_az ? "--multi-az" : "--no-multi-az",
               db.publicly_accessible ? "--publicly-accessible" : "--no-publicly-accessible");
           if (!db.engine_version.empty()) {
-            fmt::format_to(std::back_inserter(args), "    args+=(--engine-version {})\n", Quote(db.engine_version));
+            fmt::format_to(std::back_inserter(args), FMT_COMPILE("    args+=(--engine-version {})\n"),
+                           Quote(db.engine_version));
           }
-          fmt::format_to(std::back_inserter(text), 
-              "if ! describe rds describe-db-instances --db-instance-identifier {0} \\\n"
-              "    --query 'DBInstances[0].DBInstanceStatus' --output text; then\n"
-              "{1}"
-              "{2}"
-              "    echo \"creating RDS instance {3}\"\n"
-              "fi\n"
-              "wait_until \"$db_timeout\" {4} database_available {0}\n"
-              "lookup_database {0} {5}\n",
+          fmt::format_to(
+              std::back_inserter(text),
+              FMT_COMPILE("if ! describe rds describe-db-instances --db-instance-identifier {0} \\\n"
+                          "    --query 'DBInstances[0].DBInstanceStatus' --output text; then\n"
+                          "{1}"
+                          "{2}"
+                          "    echo \"creating RDS instance {3}\"\n"
+                          "fi\n"
+                          "wait_until \"$db_timeout\" {4} database_available {0}\n"
+                          "lookup_database {0} {5}\n"),
               Quote(db.identifier), args,
               db.password.empty()
                   ? std::string("    aws \"${args[@]}\" --query DBInstance.DBInstanceStatus --output text\n")
-                  : fmt::format("    # The password goes through a pipe, never onto the command line.\n"
-                                "    printf '%s' {} | aws \"${{args[@]}}\" --query DBInstance.DBInstanceStatus "
-                                "--output text\n",
-                                Compose(db.password)),
-              db.identifier,
-              Quote("RDS instance " + db.identifier), Quote(db.host_placeholder));
+                  : fmt::format(
+                        FMT_COMPILE("    # The password goes through a pipe, never onto the command line.\n"
+                                    "    printf '%s' {} | aws \"${{args[@]}}\" --query DBInstance.DBInstanceStatus "
+                                    "--output text\n"),
+                        Compose(db.password)),
+              db.identifier, Quote("RDS instance " + db.identifier), Quote(db.host_placeholder));
           break;
         }
         case Step::Kind::Balancer: {
           const Balancer& b = plan_.balancers[static_cast<size_t>(s.balancer)];
           std::string scheme = b.internet_facing ? "internet-facing" : "internal";
           if (fargate_) {
-            fmt::format_to(std::back_inserter(text), "ensure_alb {} {} {} {} {} {} {}\n", Quote(b.name), scheme, b.port, b.target_port,
-                                Quote(b.health_path), Quote(b.host_placeholder), Quote(b.target_group_placeholder));
+            fmt::format_to(std::back_inserter(text), FMT_COMPILE("ensure_alb {} {} {} {} {} {} {}\n"), Quote(b.name),
+                           scheme, b.port, b.target_port, Quote(b.health_path), Quote(b.host_placeholder),
+                           Quote(b.target_group_placeholder));
           } else {
-            fmt::format_to(std::back_inserter(text), "ensure_elb {} {} {} {} {} {}\n", Quote(b.name), scheme, b.port, b.target_port,
-                                Quote(b.health_path), Quote(b.host_placeholder));
+            fmt::format_to(std::back_inserter(text), FMT_COMPILE("ensure_elb {} {} {} {} {} {}\n"), Quote(b.name),
+                           scheme, b.port, b.target_port, Quote(b.health_path), Quote(b.host_placeholder));
           }
           break;
         }
@@ -809,25 +829,27 @@ class ScriptWriter {
         case Step::Kind::Service: {
           for (int index : s.register_definitions) {
             const TaskDefinition& td = plan_.task_definitions[static_cast<size_t>(index)];
-            text += StoreComposed(td, composed_done);
-            text += Register(td);
+            StoreComposed(text, td, composed_done);
+            Register(text, td);
           }
           if (s.kind == Step::Kind::RunTask) {
-            text += RunTask(plan_.runs[static_cast<size_t>(s.run)], "once");
+            RunTask(text, plan_.runs[static_cast<size_t>(s.run)], "once");
           } else {
             const Service& svc = plan_.services[static_cast<size_t>(s.service)];
             const TaskDefinition& td = plan_.task_definitions[static_cast<size_t>(svc.task_definition)];
-            fmt::format_to(std::back_inserter(text), "ensure_service {} {} {} {}\n", Quote(svc.name), EcsPath(svc.path), Quote(td.family),
-                                svc.desired_count);
+            fmt::format_to(std::back_inserter(text), FMT_COMPILE("ensure_service {} {} {} {}\n"), Quote(svc.name),
+                           EcsPath(svc.path), Quote(td.family), svc.desired_count);
           }
           break;
         }
       }
     }
-    fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("stack {} is up", plan_.stack)));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep {}\n"),
+                   Quote(fmt::format(FMT_COMPILE("stack {} is up"), plan_.stack)));
     for (const Balancer& b : plan_.balancers) {
-      fmt::format_to(std::back_inserter(text), "echo {}\"$(value_of {})\"{}\n", Quote(fmt::format("balancer {} (app {}): http://", b.component, b.app)),
-                          Quote(b.host_placeholder), Quote(fmt::format(":{}/", b.port)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("echo {}\"$(value_of {})\"{}\n"),
+                     Quote(fmt::format(FMT_COMPILE("balancer {} (app {}): http://"), b.component, b.app)),
+                     Quote(b.host_placeholder), Quote(fmt::format(FMT_COMPILE(":{}/"), b.port)));
     }
     return text;
   }
@@ -835,24 +857,29 @@ class ScriptWriter {
   std::string Push() {
     std::string summary;
     for (const BuiltImage& image : plan_.images) {
-      fmt::format_to(std::back_inserter(summary), "  {} (build context {})\n", image.repository, image.context);
+      fmt::format_to(std::back_inserter(summary), FMT_COMPILE("  {} (build context {})\n"), image.repository,
+                     image.context);
     }
     std::string text = Header(
         plan_.images.empty()
-            ? fmt::format("Stack {} builds no image, so there is nothing to push.\n\nUsage: ecs/deploy/push.sh",
-                          plan_.stack)
-            : fmt::format("Builds and pushes the images of stack {} tagged TAG:\n{}then registers new revisions of\n"
-                          "the task definitions that use them, runs the setup tasks that use them\n"
-                          "(what migrate.sh does) and moves the services to the new revisions.\n"
-                          "up.sh must have run once.\n\n"
-                          "Usage: ecs/deploy/push.sh [TAG]   (default: the current short git commit)\n\n"
-                          "Environment:\n"
-                          "  STACK_DIR         folder of {}, where build contexts start\n"
-                          "                    (default: the folder that holds ecs/)\n{}",
-                          plan_.stack, summary, plan_.source_name, WaitsDoc()));
+            ? fmt::format(
+                  FMT_COMPILE("Stack {} builds no image, so there is nothing to push.\n\nUsage: ecs/deploy/push.sh"),
+                  plan_.stack)
+            : fmt::format(
+                  FMT_COMPILE(
+                      "Builds and pushes the images of stack {} tagged TAG:\n{}then registers new revisions of\n"
+                      "the task definitions that use them, runs the setup tasks that use them\n"
+                      "(what migrate.sh does) and moves the services to the new revisions.\n"
+                      "up.sh must have run once.\n\n"
+                      "Usage: ecs/deploy/push.sh [TAG]   (default: the current short git commit)\n\n"
+                      "Environment:\n"
+                      "  STACK_DIR         folder of {}, where build contexts start\n"
+                      "                    (default: the folder that holds ecs/)\n{}"),
+                  plan_.stack, summary, plan_.source_name, WaitsDoc()));
     if (plan_.images.empty()) {
       text += "set -euo pipefail\n";
-      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("push.sh: stack {} builds no image", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\necho {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("push.sh: stack {} builds no image"), plan_.stack)));
       return text;
     }
     text += Prelude("push.sh");
@@ -866,15 +893,17 @@ fi
 check_tag
 )SH";
     for (const BuiltImage& image : plan_.images) {
-      fmt::format_to(std::back_inserter(text), "\nstep \"build and push {}:$tag\"\n", shell::EscapeDoubleQuoted(image.repository));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep \"build and push {}:$tag\"\n"),
+                     shell::EscapeDoubleQuoted(image.repository));
       std::string context = BuildContext(image.context);
       if (image.dockerfile.empty()) {
-        fmt::format_to(std::back_inserter(text), "docker build -t {}\":$tag\" {}\n", Quote(image.repository), context);
+        fmt::format_to(std::back_inserter(text), FMT_COMPILE("docker build -t {}\":$tag\" {}\n"),
+                       Quote(image.repository), context);
       } else {
-        fmt::format_to(std::back_inserter(text), "docker build -t {}\":$tag\" -f {}/{} {}\n", Quote(image.repository), context,
-                            Quote(image.dockerfile), context);
+        fmt::format_to(std::back_inserter(text), FMT_COMPILE("docker build -t {}\":$tag\" -f {}/{} {}\n"),
+                       Quote(image.repository), context, Quote(image.dockerfile), context);
       }
-      fmt::format_to(std::back_inserter(text), "docker push {}\":$tag\"\n", Quote(image.repository));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("docker push {}\":$tag\"\n"), Quote(image.repository));
     }
     text += RollOut(/*only_built=*/true, /*services=*/true);
     return text;
@@ -886,22 +915,24 @@ check_tag
     for (const Step& s : plan_.steps) {
       if (s.kind != Step::Kind::RunTask) continue;
       any = true;
-      fmt::format_to(std::back_inserter(names), "  {}\n", s.component);
+      fmt::format_to(std::back_inserter(names), FMT_COMPILE("  {}\n"), s.component);
     }
     bool tagged = Tagged();
     std::string text = Header(
-        !any ? fmt::format("Stack {} has no setup task, so there is nothing to run again.\n\nUsage: "
-                           "ecs/deploy/migrate.sh",
+        !any ? fmt::format(FMT_COMPILE("Stack {} has no setup task, so there is nothing to run again.\n\nUsage: "
+                                       "ecs/deploy/migrate.sh"),
                            plan_.stack)
-             : fmt::format("Runs the setup tasks of stack {} again, in dependency order, each with\n"
-                           "its overrides against the latest revision of its task definition{},\n"
-                           "and waits until it stops; fails unless it exits 0:\n{}\n"
-                           "up.sh must have run once.\n\nUsage: ecs/deploy/migrate.sh{}\n\nEnvironment:\n{}",
-                           plan_.stack, tagged ? " (registered\nwith the images tagged TAG when it has another tag)" : "",
-                           names, tagged ? " TAG" : "", WaitsDoc()));
+             : fmt::format(
+                   FMT_COMPILE("Runs the setup tasks of stack {} again, in dependency order, each with\n"
+                               "its overrides against the latest revision of its task definition{},\n"
+                               "and waits until it stops; fails unless it exits 0:\n{}\n"
+                               "up.sh must have run once.\n\nUsage: ecs/deploy/migrate.sh{}\n\nEnvironment:\n{}"),
+                   plan_.stack, tagged ? " (registered\nwith the images tagged TAG when it has another tag)" : "",
+                   names, tagged ? " TAG" : "", WaitsDoc()));
     if (!any) {
       text += "set -euo pipefail\n";
-      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("migrate.sh: stack {} has no setup task", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\necho {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("migrate.sh: stack {} has no setup task"), plan_.stack)));
       return text;
     }
     text += Prelude("migrate.sh");
@@ -915,14 +946,14 @@ check_tag
 
   std::string SecretsTemplate() {
     std::string text = yaml::Comment(fmt::format(
-        "{}\n"
-        "The secrets ecs/deploy/up.sh stores in SSM Parameter Store (SecureString). Copy\n"
-        "this file (e.g. to secrets.env, and never commit the copy), fill in each value, then:\n"
-        "  set -a; . ./secrets.env; set +a; ecs/deploy/up.sh TAG",
+        FMT_COMPILE("{}\n"
+                    "The secrets ecs/deploy/up.sh stores in SSM Parameter Store (SecureString). Copy\n"
+                    "this file (e.g. to secrets.env, and never commit the copy), fill in each value, then:\n"
+                    "  set -a; . ./secrets.env; set +a; ecs/deploy/up.sh TAG"),
         GeneratedNotice(plan_.source_name, "")));
     for (const SecretInfo& s : plan_.secrets) {
-      fmt::format_to(std::back_inserter(text), "\n# secret(\"{}\"){}\n{}=\n", s.name,
-                          s.stored ? fmt::format(", stored as parameter {}", s.parameter) : "", s.variable);
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\n# secret(\"{}\"){}\n{}=\n"), s.name,
+                     s.stored ? fmt::format(FMT_COMPILE(", stored as parameter {}"), s.parameter) : "", s.variable);
     }
     return text;
   }
@@ -933,14 +964,13 @@ check_tag
   }
 
   static std::string Prelude(std::string_view script) {
-    return fmt::format(
-        "set -euo pipefail\n\n"
-        "here=\"$(cd \"$(dirname \"${{BASH_SOURCE[0]}}\")\" && pwd)\"\n"
-        "ecs=\"$(dirname \"$here\")\"\n"
-        "script={}\n"
-        "# shellcheck source=SCRIPTDIR/lib.sh\n"
-        ". \"$here/lib.sh\"\n",
-        script);
+    return fmt::format(FMT_COMPILE("set -euo pipefail\n\n"
+                                   "here=\"$(cd \"$(dirname \"${{BASH_SOURCE[0]}}\")\" && pwd)\"\n"
+                                   "ecs=\"$(dirname \"$here\")\"\n"
+                                   "script={}\n"
+                                   "# shellcheck source=SCRIPTDIR/lib.sh\n"
+                                   ". \"$here/lib.sh\"\n"),
+                       script);
   }
 
   std::string WaitsDoc() const {
@@ -972,7 +1002,12 @@ check_tag
 
   // A file of the output tree as a shell word: paths start with "ecs/".
   static std::string EcsPath(const std::string& path) {
-    return "\"$ecs/" + shell::EscapeDoubleQuoted(std::string_view(path).substr(4)) + "\"";
+    std::string word;
+    word.reserve(path.size() + 4);
+    word += "\"$ecs/";
+    word += shell::EscapeDoubleQuoted(std::string_view(path).substr(4));
+    word += '"';
+    return word;
   }
 
   static std::string BuildContext(std::string context) {
@@ -988,19 +1023,23 @@ check_tag
     for (const Piece& p : pieces) {
       switch (p.kind) {
         case Piece::Kind::Literal: out += Quote(p.text); break;
-        case Piece::Kind::Secret: fmt::format_to(std::back_inserter(out), "\"${}\"", SecretVariableOf(p.text)); break;
+        case Piece::Kind::Secret:
+          fmt::format_to(std::back_inserter(out), FMT_COMPILE("\"${}\""), SecretVariableOf(p.text));
+          break;
         // ${...:?} stops the script when the value is not known, even
         // inside an argument, where a failing $(...) would not.
         case Piece::Kind::Placeholder:
-          fmt::format_to(std::back_inserter(out), "\"${{values[{}]:?{} is not known yet}}\"", Quote(p.text), p.text);
+          fmt::format_to(std::back_inserter(out), FMT_COMPILE("\"${{values[{}]:?{} is not known yet}}\""),
+                         Quote(p.text), p.text);
           break;
       }
     }
-    return out.empty() ? "''" : out;
+    if (out.empty()) return "''";
+    return out;
   }
 
   // Plan::secrets is sorted by name, one entry per name.
-  std::string SecretVariableOf(const std::string& name) const {
+  const std::string& SecretVariableOf(const std::string& name) const {
     auto it = std::lower_bound(plan_.secrets.begin(), plan_.secrets.end(), name,
                                [](const SecretInfo& s, const std::string& n) { return s.name < n; });
     return it != plan_.secrets.end() && it->name == name ? it->variable : name;
@@ -1008,28 +1047,38 @@ check_tag
 
   // The composed parameters a definition's container reads, stored before
   // it is registered (they may need a database's endpoint).
-  std::string StoreComposed(const TaskDefinition& td, std::set<std::string>& done) const {
-    std::string text;
+  void StoreComposed(std::string& text, const TaskDefinition& td, std::set<std::string>& done) const {
     for (const EnvVar& var : td.container.secrets) {
       auto found = composed_by_parameter_.find(var.parameter);
       if (found == composed_by_parameter_.end()) continue;
       for (const ComposedParameter* c : found->second) {
         if (!done.insert(c->parameter).second) continue;
-        fmt::format_to(std::back_inserter(text), "put_parameter {} {}\n", Quote(c->parameter), Compose(c->pieces));
+        fmt::format_to(std::back_inserter(text), FMT_COMPILE("put_parameter {} {}\n"), Quote(c->parameter),
+                       Compose(c->pieces));
       }
     }
-    return text;
   }
 
-  std::string Register(const TaskDefinition& td) const {
-    return fmt::format("register {} {}{}\n", Quote(td.family), EcsPath(td.path),
-                       td.container.built_repository.empty() ? "" : " " + Quote(td.container.built_repository));
+  // The lines below are appended to the script's text rather than returned:
+  // scripts of large stacks have thousands of them.
+  void Register(std::string& text, const TaskDefinition& td) const {
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("register {} {}"), Quote(td.family), EcsPath(td.path));
+    if (!td.container.built_repository.empty()) {
+      text += ' ';
+      text += Quote(td.container.built_repository);
+    }
+    text += '\n';
   }
 
-  std::string RunTask(const TaskRun& run, std::string_view mode) const {
+  void RunTask(std::string& text, const TaskRun& run, std::string_view mode) const {
     const TaskDefinition& td = plan_.task_definitions[static_cast<size_t>(run.task_definition)];
-    return fmt::format("run_task {} {} {} {}{}\n", mode, Quote(run.component), Quote(td.family), Quote(run.container),
-                       run.overrides_path.empty() ? "" : " " + EcsPath(run.overrides_path));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("run_task {} {} {} {}"), mode, Quote(run.component),
+                   Quote(td.family), Quote(run.container));
+    if (!run.overrides_path.empty()) {
+      text += ' ';
+      text += EcsPath(run.overrides_path);
+    }
+    text += '\n';
   }
 
   // push.sh and migrate.sh: look up what up.sh created, then register and
@@ -1070,7 +1119,8 @@ check_tag
         case Placeholder::Source::DatabaseHost:
           for (const Database& db : plan_.databases) {
             if (db.component == p.component) {
-              fmt::format_to(std::back_inserter(text), "lookup_database {} {}\n", Quote(db.identifier), Quote(p.name));
+              fmt::format_to(std::back_inserter(text), FMT_COMPILE("lookup_database {} {}\n"), Quote(db.identifier),
+                             Quote(p.name));
             }
           }
           break;
@@ -1079,9 +1129,11 @@ check_tag
           for (const Balancer& b : plan_.balancers) {
             if (b.component != p.component) continue;
             if (p.source == Placeholder::Source::BalancerHost) {
-              fmt::format_to(std::back_inserter(text), "{} {} {}\n", fargate_ ? "lookup_alb" : "lookup_elb", Quote(b.name), Quote(p.name));
+              fmt::format_to(std::back_inserter(text), FMT_COMPILE("{} {} {}\n"),
+                             fargate_ ? "lookup_alb" : "lookup_elb", Quote(b.name), Quote(p.name));
             } else {
-              fmt::format_to(std::back_inserter(text), "lookup_alb {} {} {}\n", Quote(b.name), Quote(b.host_placeholder), Quote(p.name));
+              fmt::format_to(std::back_inserter(text), FMT_COMPILE("lookup_alb {} {} {}\n"), Quote(b.name),
+                             Quote(b.host_placeholder), Quote(p.name));
             }
           }
           break;
@@ -1089,16 +1141,18 @@ check_tag
     }
     std::set<int> registered;
     for (const Step* s : steps) {
-      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", StepWord(*s), s->component)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("{} {}"), StepWord(*s), s->component)));
       int index = s->kind == Step::Kind::RunTask ? plan_.runs[static_cast<size_t>(s->run)].task_definition
                                                  : plan_.services[static_cast<size_t>(s->service)].task_definition;
       const TaskDefinition& td = plan_.task_definitions[static_cast<size_t>(index)];
-      if (registered.insert(index).second) text += Register(td);
+      if (registered.insert(index).second) Register(text, td);
       if (s->kind == Step::Kind::RunTask) {
-        text += RunTask(plan_.runs[static_cast<size_t>(s->run)], "again");
+        RunTask(text, plan_.runs[static_cast<size_t>(s->run)], "again");
       } else {
         const Service& svc = plan_.services[static_cast<size_t>(s->service)];
-        fmt::format_to(std::back_inserter(text), "update_service {} {}\n", Quote(svc.name), Quote(td.family));
+        fmt::format_to(std::back_inserter(text), FMT_COMPILE("update_service {} {}\n"), Quote(svc.name),
+                       Quote(td.family));
       }
     }
     return text;

@@ -11,6 +11,7 @@
 // ordered_json per file and dumping it was most of the ECS target's time on
 // large stacks. nlohmann still escapes strings with non-ASCII bytes (so that
 // invalid UTF-8 fails as before) and prints the network configuration.
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -35,11 +36,14 @@ class JsonWriter {
   void BeginArray() { Open('['); }
   void EndArray() { Close(']'); }
 
-  // An object member's key; its value follows.
+  // An object member's key; its value follows. Keys are the CLI's names,
+  // constants of this file made of letters and '-', so they are written
+  // without looking for characters to escape.
   void Key(std::string_view key) {
     Separate();
-    Quoted(key);
-    text_ += ": ";
+    text_ += '"';
+    text_ += key;
+    text_ += std::string_view("\": ");  // its length known here, unlike a char*'s
     after_key_ = true;
   }
 
@@ -127,6 +131,19 @@ class JsonWriter {
     text_ += bracket;
   }
   void Quoted(std::string_view value) {
+    // Most strings need no escape: appended whole, without the work below.
+    bool plain =
+        std::none_of(value.begin(), value.end(), [](char c) { return kSpecial[static_cast<unsigned char>(c)]; });
+    if (plain) {
+      text_ += '"';
+      text_ += value;
+      text_ += '"';
+      return;
+    }
+    QuotedWithEscapes(value);
+  }
+  // Kept out of line, so that Quoted() stays small where it is inlined.
+  [[gnu::noinline]] void QuotedWithEscapes(std::string_view value) {
     // One pass: runs of characters that need no escape are appended whole;
     // the first non-ASCII byte hands the whole string to nlohmann.
     size_t mark = text_.size();

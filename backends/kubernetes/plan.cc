@@ -76,6 +76,10 @@ void JoinTo(std::string& out, const Piece* pieces, size_t count) {
 
 std::string Join(const std::vector<Piece>& pieces) {
   std::string out;
+  // Enough unless a '$' is doubled, so that the text grows at most once.
+  size_t size = 0;
+  for (const Piece& piece : pieces) size += piece.text.size();
+  out.reserve(size);
   JoinTo(out, pieces.data(), pieces.size());
   return out;
 }
@@ -99,6 +103,10 @@ class Planner {
   }
 
   Plan Run() {
+    // At most one workload and one step per component: reserved, so that
+    // the large Workloads are not moved as the vectors grow.
+    plan_.workloads.reserve(stack_.components().size());
+    plan_.steps.reserve(stack_.components().size());
     for (const Component* c : stack_.TopologicalOrder()) {
       switch (c->kind) {
         case ComponentKind::Database: AddDatabase(*c); break;
@@ -252,6 +260,7 @@ class Planner {
     }
     std::vector<EnvVar> rest;
     if (env) {
+      rest.reserve(env->entries.size());
       for (const auto& [key, value] : env->entries) {
         EnvVar var{key, "", ""};
         if (IsWholeSecret(value)) {
@@ -263,6 +272,7 @@ class Planner {
       }
     }
     std::sort(first.begin(), first.end(), [](const EnvVar& a, const EnvVar& b) { return a.name < b.name; });
+    first.reserve(first.size() + rest.size());
     container.env = std::move(first);
     container.env.insert(container.env.end(), std::make_move_iterator(rest.begin()),
                          std::make_move_iterator(rest.end()));
@@ -577,7 +587,7 @@ class Planner {
     plan_.services.push_back({&c, fmt::format("kube/services/{}-service.yaml", c.name), std::move(service)});
   }
 
-  void AddWorkload(Step::Kind kind, Workload w) {
+  void AddWorkload(Step::Kind kind, Workload&& w) {
     plan_.steps.push_back({kind, w.component, static_cast<int>(plan_.workloads.size()), "", -1});
     plan_.workloads.push_back(std::move(w));
   }

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <set>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "backends/common/provenance.h"
@@ -32,7 +33,12 @@ std::string Context(std::string context) {
 
 // A generated file as a shell word; its path is made of component names.
 std::string KubePath(const std::string& path) {
-  return "\"$kube/" + EscapeDoubleQuoted(std::string_view(path).substr(5)) + "\"";
+  std::string word;
+  word.reserve(path.size() + 4);
+  word += "\"$kube/";
+  word += EscapeDoubleQuoted(std::string_view(path).substr(5));
+  word += '"';
+  return word;
 }
 
 constexpr std::string_view kPrelude = R"SH(set -euo pipefail
@@ -208,7 +214,7 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       std::vector<std::string> names;
       for (const SecretInfo& s : plan_.secrets) names.push_back(s.name);
-      fmt::format_to(std::back_inserter(summary), "  secrets   {}\n", fmt::join(names, ", "));
+      fmt::format_to(std::back_inserter(summary), FMT_COMPILE("  secrets   {}\n"), fmt::join(names, ", "));
     }
     for (const Step& s : plan_.steps) {
       std::string what;
@@ -216,9 +222,10 @@ class ScriptWriter {
         case Step::Kind::Database: what = "waits until it is ready"; deployments = true; break;
         case Step::Kind::Task: what = "waits until it completes"; jobs = true; break;
         case Step::Kind::App: what = "waits until it is rolled out"; deployments = true; break;
-        case Step::Kind::Balancer: what = fmt::format("Service {}", s.service_name); break;
+        case Step::Kind::Balancer: what = fmt::format(FMT_COMPILE("Service {}"), s.service_name); break;
       }
-      fmt::format_to(std::back_inserter(summary), "  {:<9} {} ({})\n", KindWord(s.kind), s.component->name, what);
+      fmt::format_to(std::back_inserter(summary), FMT_COMPILE("  {:<9} {} ({})\n"), KindWord(s.kind), s.component->name,
+                     what);
     }
     if (jobs) {
       summary +=
@@ -228,14 +235,16 @@ class ScriptWriter {
           "migrate.sh runs the tasks again.\n";
     }
     if (!plan_.test_tasks.empty()) {
-      fmt::format_to(std::back_inserter(summary), "\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
-                             "(stackc build -t compose), against a database of their own.\n",
-                             plan_.test_tasks.size() > 1 ? "s" : "", fmt::join(plan_.test_tasks, ", "),
-                             plan_.test_tasks.size() > 1 ? "are" : "is");
+      fmt::format_to(std::back_inserter(summary),
+                     FMT_COMPILE("\nTest task{} {} {} not deployed: test suites run with docker-compose.test.yml\n"
+                                 "(stackc build -t compose), against a database of their own.\n"),
+                     plan_.test_tasks.size() > 1 ? "s" : "", fmt::join(plan_.test_tasks, ", "),
+                     plan_.test_tasks.size() > 1 ? "are" : "is");
     }
     std::string env;
     for (const SecretInfo& s : plan_.secrets) {
-      fmt::format_to(std::back_inserter(env), "  {:<16} value of secret(\"{}\"), see secrets.env.example\n", s.variable, s.name);
+      fmt::format_to(std::back_inserter(env),
+                     FMT_COMPILE("  {:<16} value of secret(\"{}\"), see secrets.env.example\n"), s.variable, s.name);
     }
     if (deployments) env += kRolloutTimeoutDoc;
     if (jobs) env += kJobTimeoutDoc;
@@ -244,17 +253,17 @@ class ScriptWriter {
     for (const Step& s : plan_.steps) {
       if (s.workload >= 0) tagged = tagged || !plan_.workloads[static_cast<size_t>(s.workload)].built_repository.empty();
     }
-    std::string text = Header(
-        fmt::format("Applies stack {} to the cluster of the current kubectl context, in the order\n"
-                    "its components need each other; Kubernetes itself knows no such order.\n{}\n"
-                    "Usage: kube/deploy/apply.sh{}{}",
-                    plan_.stack, summary,
-                    tagged ? " [TAG]   (the images this stack builds run tagged TAG; without it they\n"
-                             "                              keep the tag these files were generated with)"
-                           : "",
-                    env.empty() ? "" : "\n\nEnvironment:\n" + env));
+    std::string text =
+        Header(fmt::format(FMT_COMPILE("Applies stack {} to the cluster of the current kubectl context, in the order\n"
+                                       "its components need each other; Kubernetes itself knows no such order.\n{}\n"
+                                       "Usage: kube/deploy/apply.sh{}{}"),
+                           plan_.stack, summary,
+                           tagged ? " [TAG]   (the images this stack builds run tagged TAG; without it they\n"
+                                    "                              keep the tag these files were generated with)"
+                                  : "",
+                           env.empty() ? "" : "\n\nEnvironment:\n" + env));
     text += kPrelude;
-    if (!plan_.secrets.empty()) fmt::format_to(std::back_inserter(text), "stack={}\n", Quote(plan_.stack));
+    if (!plan_.secrets.empty()) fmt::format_to(std::back_inserter(text), FMT_COMPILE("stack={}\n"), Quote(plan_.stack));
     if (deployments) text += "rollout_timeout=\"${ROLLOUT_TIMEOUT:-300s}\"\n";
     if (jobs) text += kJobTimeout;
     text += "script=apply.sh\n";
@@ -269,7 +278,9 @@ class ScriptWriter {
     if (!plan_.secrets.empty()) {
       text += "\n# Every secret is checked before anything is applied.\nmissing=()\n";
       for (const SecretInfo& s : plan_.secrets) {
-        fmt::format_to(std::back_inserter(text), "if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n", s.variable, Quote(s.variable));
+        fmt::format_to(std::back_inserter(text),
+                       FMT_COMPILE("if [[ -z \"${{{}:-}}\" ]]; then\n    missing+=({})\nfi\n"), s.variable,
+                       Quote(s.variable));
       }
       text +=
           "if ((${#missing[@]} > 0)); then\n"
@@ -280,30 +291,36 @@ class ScriptWriter {
           "fi\n";
       text += "\nstep \"secrets\"\n";
       for (const SecretInfo& s : plan_.secrets) {
-        fmt::format_to(std::back_inserter(text), "put_secret {} \"${}\"\n", Quote(s.object), s.variable);
+        fmt::format_to(std::back_inserter(text), FMT_COMPILE("put_secret {} \"${}\"\n"), Quote(s.object), s.variable);
       }
     }
     for (const Step& s : plan_.steps) {
-      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", KindWord(s.kind), s.component->name)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("{} {}"), KindWord(s.kind), s.component->name)));
       const Workload* w = s.workload >= 0 ? &plan_.workloads[static_cast<size_t>(s.workload)] : nullptr;
       switch (s.kind) {
         case Step::Kind::Database:
         case Step::Kind::App:
-          fmt::format_to(std::back_inserter(text), "roll_out {} {}{}\n", KubePath(w->path), Quote(w->component->name), RetagArgument(*w));
+          fmt::format_to(std::back_inserter(text), FMT_COMPILE("roll_out {} {}{}\n"), KubePath(w->path),
+                         Quote(w->component->name), RetagArgument(*w));
           break;
         case Step::Kind::Task:
-          fmt::format_to(std::back_inserter(text), "run_job once {} {}{}\n", Quote(w->component->name), KubePath(w->path), RetagArgument(*w));
+          fmt::format_to(std::back_inserter(text), FMT_COMPILE("run_job once {} {}{}\n"), Quote(w->component->name),
+                         KubePath(w->path), RetagArgument(*w));
           break;
         case Step::Kind::Balancer:
           if (s.service >= 0) {
-            fmt::format_to(std::back_inserter(text), "kubectl apply -f {}\n", KubePath(plan_.services[static_cast<size_t>(s.service)].path));
+            fmt::format_to(std::back_inserter(text), FMT_COMPILE("kubectl apply -f {}\n"),
+                           KubePath(plan_.services[static_cast<size_t>(s.service)].path));
           }
-          fmt::format_to(std::back_inserter(text), "kubectl get service {} -o wide\n", Quote(s.service_name));
-          fmt::format_to(std::back_inserter(text), "echo {}\n", Quote(BalancerHint(s)));
+          fmt::format_to(std::back_inserter(text), FMT_COMPILE("kubectl get service {} -o wide\n"),
+                         Quote(s.service_name));
+          fmt::format_to(std::back_inserter(text), FMT_COMPILE("echo {}\n"), Quote(BalancerHint(s)));
           break;
       }
     }
-    fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("stack {} is applied", plan_.stack)));
+    fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep {}\n"),
+                   Quote(fmt::format(FMT_COMPILE("stack {} is applied"), plan_.stack)));
     return text;
   }
 
@@ -316,23 +333,24 @@ class ScriptWriter {
       tagged = tagged || !jobs.back()->built_repository.empty();
     }
     std::string names;
-    for (const Workload* w : jobs) fmt::format_to(std::back_inserter(names), "  {}\n", w->component->name);
+    for (const Workload* w : jobs) fmt::format_to(std::back_inserter(names), FMT_COMPILE("  {}\n"), w->component->name);
     std::string text = Header(
         jobs.empty()
-            ? fmt::format("Stack {} has no setup task, so there is nothing to run again.\n\nUsage: "
-                          "kube/deploy/migrate.sh",
+            ? fmt::format(FMT_COMPILE("Stack {} has no setup task, so there is nothing to run again.\n\nUsage: "
+                                      "kube/deploy/migrate.sh"),
                           plan_.stack)
-            : fmt::format("Runs the setup tasks of stack {} again{} and waits for each\n"
-                          "to complete, in dependency order:\n{}\n"
-                          "Each runs even when its Job has already completed with the same spec. The Jobs\n"
-                          "carry a digest of that spec, so apply.sh run after it with the same TAG\n"
-                          "does not run them twice.\n\nUsage: kube/deploy/migrate.sh{}\n\n"
-                          "Environment:\n{}",
+            : fmt::format(FMT_COMPILE("Runs the setup tasks of stack {} again{} and waits for each\n"
+                                      "to complete, in dependency order:\n{}\n"
+                                      "Each runs even when its Job has already completed with the same spec. The Jobs\n"
+                                      "carry a digest of that spec, so apply.sh run after it with the same TAG\n"
+                                      "does not run them twice.\n\nUsage: kube/deploy/migrate.sh{}\n\n"
+                                      "Environment:\n{}"),
                           plan_.stack, tagged ? ", with the images tagged TAG," : "", names,
                           tagged ? " [TAG]   (default: the current short git commit)" : "", kJobTimeoutDoc));
     if (jobs.empty()) {
       text += kNothing;
-      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("migrate.sh: stack {} has no setup task", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\necho {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("migrate.sh: stack {} has no setup task"), plan_.stack)));
       return text;
     }
     text += kPrelude;
@@ -345,7 +363,7 @@ class ScriptWriter {
     text += kCheckJobTimeout;
     if (tagged) text += kTag;
     for (const Workload* w : jobs) {
-      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote("task " + w->component->name));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep {}\n"), Quote("task " + w->component->name));
       text += RunJob(*w);
     }
     return text;
@@ -358,8 +376,8 @@ class ScriptWriter {
       for (const Workload& w : plan_.workloads) {
         if (w.built_repository == image.repository) users.push_back(w.component->name);
       }
-      fmt::format_to(std::back_inserter(summary), "  {} (build context {}), used by {}\n", image.repository, image.context,
-                             fmt::join(users, ", "));
+      fmt::format_to(std::back_inserter(summary), FMT_COMPILE("  {} (build context {}), used by {}\n"),
+                     image.repository, image.context, fmt::join(users, ", "));
     }
     bool jobs = false;
     bool deployments = false;
@@ -367,25 +385,29 @@ class ScriptWriter {
       if (w.built_repository.empty()) continue;
       (w.is_job ? jobs : deployments) = true;
     }
-    std::string env = fmt::format("  {:<16} folder of {}, where build contexts start\n  {:<16} (default: the "
-                                  "folder that holds kube/)\n",
-                                  "STACK_DIR", plan_.source_name, "");
+    std::string env =
+        fmt::format(FMT_COMPILE("  {:<16} folder of {}, where build contexts start\n  {:<16} (default: the "
+                                "folder that holds kube/)\n"),
+                    "STACK_DIR", plan_.source_name, "");
     if (deployments) env += kRolloutTimeoutDoc;
     if (jobs) env += kJobTimeoutDoc;
     std::string text = Header(
         plan_.images.empty()
-            ? fmt::format("Stack {} builds no image, so there is nothing to push.\n\nUsage: kube/deploy/push.sh",
-                          plan_.stack)
-            : fmt::format("Builds and pushes the images of stack {} tagged TAG:\n{}then rolls the new tag out in "
-                          "dependency order: setup tasks that use an\n"
-                          "image run again with it (what migrate.sh does), then each Deployment\n"
-                          "that uses one gets it with kubectl set image.\n\n"
-                          "Usage: kube/deploy/push.sh [TAG]   (default: the current short git commit)\n\n"
-                          "Environment:\n{}",
-                          plan_.stack, summary, env));
+            ? fmt::format(
+                  FMT_COMPILE("Stack {} builds no image, so there is nothing to push.\n\nUsage: kube/deploy/push.sh"),
+                  plan_.stack)
+            : fmt::format(
+                  FMT_COMPILE("Builds and pushes the images of stack {} tagged TAG:\n{}then rolls the new tag out in "
+                              "dependency order: setup tasks that use an\n"
+                              "image run again with it (what migrate.sh does), then each Deployment\n"
+                              "that uses one gets it with kubectl set image.\n\n"
+                              "Usage: kube/deploy/push.sh [TAG]   (default: the current short git commit)\n\n"
+                              "Environment:\n{}"),
+                  plan_.stack, summary, env));
     if (plan_.images.empty()) {
       text += kNothing;
-      fmt::format_to(std::back_inserter(text), "\necho {}\n", Quote(fmt::format("push.sh: stack {} builds no image", plan_.stack)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\necho {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("push.sh: stack {} builds no image"), plan_.stack)));
       return text;
     }
     text += kPrelude;
@@ -415,34 +437,38 @@ build_and_push() {
     if (jobs) text += kCheckJobTimeout;
     text += kTag;
     for (const BuiltImage& image : plan_.images) {
-      fmt::format_to(std::back_inserter(text), "\nstep \"build and push {}:$tag\"\n", EscapeDoubleQuoted(image.repository));
-      fmt::format_to(std::back_inserter(text), "build_and_push {} {}{}\n", Quote(image.repository), Context(image.context),
-                          image.dockerfile.empty() ? "" : " " + Quote(image.dockerfile));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep \"build and push {}:$tag\"\n"),
+                     EscapeDoubleQuoted(image.repository));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("build_and_push {} {}{}\n"), Quote(image.repository),
+                     Context(image.context), image.dockerfile.empty() ? "" : " " + Quote(image.dockerfile));
     }
     for (const Step& s : plan_.steps) {
       if (s.workload < 0) continue;
       const Workload& w = plan_.workloads[static_cast<size_t>(s.workload)];
       if (w.built_repository.empty()) continue;
-      fmt::format_to(std::back_inserter(text), "\nstep {}\n", Quote(fmt::format("{} {}", KindWord(s.kind), w.component->name)));
+      fmt::format_to(std::back_inserter(text), FMT_COMPILE("\nstep {}\n"),
+                     Quote(fmt::format(FMT_COMPILE("{} {}"), KindWord(s.kind), w.component->name)));
       if (w.is_job) {
         text += RunJob(w);
       } else {
-        fmt::format_to(std::back_inserter(text), "set_image {} {}\"$tag\"\n", Quote(w.component->name),
-                            Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
+        fmt::format_to(std::back_inserter(text), FMT_COMPILE("set_image {} {}\"$tag\"\n"), Quote(w.component->name),
+                       Quote(fmt::format(FMT_COMPILE("{}={}:"), w.container.name, w.built_repository)));
       }
     }
     return text;
   }
 
   std::string SecretsTemplate() {
-    std::string text = yaml::Comment(fmt::format(
-        "{}\n"
-        "The secrets kube/deploy/apply.sh stores in Kubernetes Secrets. Copy this file\n"
-        "(e.g. to secrets.env, and never commit the copy), fill in each value, then:\n"
-        "  set -a; . ./secrets.env; set +a; kube/deploy/apply.sh",
-        GeneratedNotice(plan_.source_name, "")));
+    std::string text = yaml::Comment(
+        fmt::format(FMT_COMPILE("{}\n"
+                                "The secrets kube/deploy/apply.sh stores in Kubernetes Secrets. Copy this file\n"
+                                "(e.g. to secrets.env, and never commit the copy), fill in each value, then:\n"
+                                "  set -a; . ./secrets.env; set +a; kube/deploy/apply.sh"),
+                    GeneratedNotice(plan_.source_name, "")));
     for (const SecretInfo& s : plan_.secrets) {
-      fmt::format_to(std::back_inserter(text), "\n# secret(\"{}\"), stored in Secret {} (key: value)\n{}=\n", s.name, s.object, s.variable);
+      fmt::format_to(std::back_inserter(text),
+                     FMT_COMPILE("\n# secret(\"{}\"), stored in Secret {} (key: value)\n{}=\n"), s.name, s.object,
+                     s.variable);
     }
     return text;
   }
@@ -459,16 +485,17 @@ build_and_push() {
     }
     if (s.service >= 0) type = plan_.services[static_cast<size_t>(s.service)].service.type;
     if (type == "LoadBalancer") {
-      return fmt::format("Service {} gets its external address from the cloud provider; "
-                         "kubectl get service {} shows it once assigned.",
+      return fmt::format(FMT_COMPILE("Service {} gets its external address from the cloud provider; "
+                                     "kubectl get service {} shows it once assigned."),
                          s.service_name, s.service_name);
     }
     if (type == "NodePort") {
-      return fmt::format("Service {} is open on the NodePort shown above, on every node "
-                         "(on Minikube: minikube service {} --url).",
+      return fmt::format(FMT_COMPILE("Service {} is open on the NodePort shown above, on every node "
+                                     "(on Minikube: minikube service {} --url)."),
                          s.service_name, s.service_name);
     }
-    return fmt::format("Service {} is reachable inside the cluster only (type ClusterIP).", s.service_name);
+    return fmt::format(FMT_COMPILE("Service {} is reachable inside the cluster only (type ClusterIP)."),
+                       s.service_name);
   }
 
   static std::string RequireKubectl() {
@@ -479,13 +506,15 @@ build_and_push() {
   // builds the workload's image; nothing otherwise.
   static std::string RetagArgument(const Workload& w) {
     if (w.built_repository.empty()) return "";
-    return fmt::format(" ${{tag:+{}\"$tag\"}}", Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
+    return fmt::format(FMT_COMPILE(" ${{tag:+{}\"$tag\"}}"),
+                       Quote(fmt::format(FMT_COMPILE("{}={}:"), w.container.name, w.built_repository)));
   }
 
   static std::string RunJob(const Workload& w) {
-    std::string call = fmt::format("run_job again {} {}", Quote(w.component->name), KubePath(w.path));
+    std::string call = fmt::format(FMT_COMPILE("run_job again {} {}"), Quote(w.component->name), KubePath(w.path));
     if (!w.built_repository.empty()) {
-      fmt::format_to(std::back_inserter(call), " {}\"$tag\"", Quote(fmt::format("{}={}:", w.container.name, w.built_repository)));
+      fmt::format_to(std::back_inserter(call), FMT_COMPILE(" {}\"$tag\""),
+                     Quote(fmt::format(FMT_COMPILE("{}={}:"), w.container.name, w.built_repository)));
     }
     return call + "\n";
   }
