@@ -25,16 +25,18 @@ struct TextPart {
 };
 
 struct Value {
-  enum class Kind { None, Text, Int, Bool, Quantity, Duration, Ref, List, Map };
-  Kind kind = Kind::None;
+  // The small members come last, together, so that they share one word: a
+  // large stack holds hundreds of thousands of values.
+  enum class Kind : uint8_t { None, Text, Int, Bool, Quantity, Duration, Ref, List, Map };
   std::vector<TextPart> text;  // Text
   int64_t number = 0;          // Int; Duration in milliseconds
-  bool flag = false;           // Bool
   double amount = 0;           // Quantity, in bytes or cores
   std::string literal;         // Quantity and Duration as written; Ref: the component
   std::vector<Value> items;    // List
   std::map<std::string, Value> entries;  // Map, sorted by key
   SourceRange origin;          // the expression that produced the value
+  Kind kind = Kind::None;
+  bool flag = false;  // Bool
   /// Copied from another property (through self, NAME.ATTRIBUTE or a task's
   /// `from`) rather than written here; lints report the original only.
   bool derived = false;
