@@ -232,15 +232,13 @@ void StackTokenSource::FillToken(antlr4::CommonToken& token, const Scanned& scan
                                                    : std::string(text_.substr(scanned.start_pos, pos_ - scanned.start_pos)));
 }
 
-void StackTokenSource::AppendVisibleTokens(std::vector<antlr4::CommonToken>& tokens) {
+void StackTokenSource::AppendVisibleTokens(std::vector<StackToken>& tokens) {
   for (;;) {
     Scanned scanned = Scan();
     if (scanned.type == antlr4::Token::EOF) break;
     if (scanned.channel != antlr4::Token::DEFAULT_CHANNEL) continue;
-    antlr4::CommonToken& token =
-        tokens.emplace_back(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(this, nullptr), scanned.type,
-                            scanned.channel, scanned.start_index, index_ - 1);
-    FillToken(token, scanned);
+    tokens.emplace_back(this, scanned.type, scanned.channel, scanned.start_index, index_ - 1, scanned.start_line,
+                        scanned.start_column, text_.substr(scanned.start_pos, pos_ - scanned.start_pos));
   }
 }
 
@@ -252,6 +250,18 @@ std::vector<std::unique_ptr<antlr4::Token>> StackTokenSource::getAllTokens() {
     tokens.push_back(std::move(token));
   }
   return tokens;
+}
+
+// Half the size of a CommonToken, and a cache line: the parser's look-ahead reads them many times.
+static_assert(sizeof(StackToken) == 64);
+
+// Rare (debugging output), so it is CommonToken's own, on a copy.
+std::string StackToken::toString() const { return antlr4::CommonToken(const_cast<StackToken*>(this)).toString(); }
+
+void StackToken::setText(std::string text) {
+  owned_text_ = std::make_unique<std::string>(std::move(text));
+  text_ = owned_text_->data();
+  length_ = Narrow(owned_text_->size());
 }
 
 }  // namespace stackc

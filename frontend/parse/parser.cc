@@ -111,7 +111,7 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected) {
 class VectorTokenStream : public antlr4::TokenStream {
  public:
   /// `tokens` ends with EOF; `source` made them and outlives the stream.
-  VectorTokenStream(std::vector<antlr4::CommonToken> tokens, antlr4::TokenSource* source)
+  VectorTokenStream(std::vector<StackToken> tokens, antlr4::TokenSource* source)
       : tokens_(std::move(tokens)), source_(source) {
     for (size_t i = 0; i < tokens_.size(); ++i) tokens_[i].setTokenIndex(i);
   }
@@ -145,7 +145,7 @@ class VectorTokenStream : public antlr4::TokenStream {
       throw antlr4::IndexOutOfBoundsException("token index " + std::to_string(index) + " out of range 0.." +
                                               std::to_string(tokens_.size() - 1));
     }
-    return const_cast<antlr4::CommonToken*>(&tokens_[index]);
+    return const_cast<StackToken*>(&tokens_[index]);
   }
   antlr4::TokenSource* getTokenSource() const override { return source_; }
   std::string getText(const antlr4::misc::Interval& interval) override {
@@ -153,7 +153,7 @@ class VectorTokenStream : public antlr4::TokenStream {
     std::string text;
     for (size_t i = static_cast<size_t>(interval.a); i <= static_cast<size_t>(interval.b) && i < tokens_.size(); ++i) {
       if (tokens_[i].getType() == antlr4::Token::EOF) break;
-      text += tokens_[i].getText();
+      text += tokens_[i].text();
     }
     return text;
   }
@@ -165,7 +165,7 @@ class VectorTokenStream : public antlr4::TokenStream {
   }
 
  private:
-  std::vector<antlr4::CommonToken> tokens_;
+  std::vector<StackToken> tokens_;
   antlr4::TokenSource* source_;
   size_t p_ = 0;
 };
@@ -598,22 +598,22 @@ ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEng
 
   // Lexing first lets us report bad characters and unterminated strings
   // once, in our words, and hand the parser only tokens it can use.
-  std::vector<antlr4::CommonToken> tokens;
+  std::vector<StackToken> tokens;
   tokens.reserve(text.size() / 6 + 1);
   lexer.AppendVisibleTokens(tokens);
   // The tokens the parser can use are moved to the front, in place.
   size_t kept = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    antlr4::CommonToken& token = tokens[i];
+    StackToken& token = tokens[i];
     SourceRange range{file, offsets.Byte(token.getStartIndex()), offsets.Byte(token.getStopIndex() + 1)};
     if (token.getType() == StackLexer::UNEXPECTED_CHAR) {
       diags.Report(DiagKind::UnexpectedCharacter, range,
-                   fmt::format("unexpected character '{}'", token.getText()));
+                   fmt::format("unexpected character '{}'", token.text()));
       continue;
     }
     if (token.getType() == StackLexer::SINGLE_QUOTED_STRING) {
-      std::string quoted = token.getText();
-      std::string fixed_text = "\"" + quoted.substr(1, quoted.size() - 2) + "\"";
+      std::string_view quoted = token.text();
+      std::string fixed_text = fmt::format("\"{}\"", quoted.substr(1, quoted.size() - 2));
       diags.Report(DiagKind::UnexpectedCharacter, range, "strings are written in double quotes, not single quotes")
           .Fix(range, fixed_text);
       token.setType(StackLexer::STRING);
@@ -621,16 +621,16 @@ ast::Module ParseModule(FileId file, const SourceManager& sources, DiagnosticEng
     } else if (token.getType() == StackLexer::UNTERMINATED_STRING) {
       diags.Report(DiagKind::UnterminatedString, range, "missing closing '\"' at the end of the string");
       token.setType(StackLexer::STRING);
-      token.setText(token.getText() + "\"");
+      token.setText(fmt::format("{}\"", token.text()));
     }
     if (kept != i) tokens[kept] = std::move(token);
     ++kept;
   }
   tokens.erase(tokens.begin() + static_cast<std::ptrdiff_t>(kept), tokens.end());
-  antlr4::CommonToken& eof = tokens.emplace_back(antlr4::Token::EOF, "<EOF>");
-  eof.setStartIndex(lexer.size());
-  eof.setStopIndex(lexer.size() - 1);
-  eof.setLine(0);
+  // As the antlr4::CommonToken(EOF, "<EOF>") it stands for: no source,
+  // line 0, no column, just past the last code point.
+  tokens.emplace_back(nullptr, antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL, lexer.size(), lexer.size() - 1, 0,
+                      INVALID_INDEX, "<EOF>");
 
   VectorTokenStream stream(std::move(tokens), &lexer);
   StackParser parser(&stream);

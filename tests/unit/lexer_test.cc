@@ -144,5 +144,72 @@ TEST(Lexer, InvalidUtf8IsUnexpected) {
                                         grammar::StackLexer::WS, grammar::StackLexer::STRING}));
 }
 
+// Every field of a token as the parser may read it but its source.
+std::string DescribeAll(const antlr4::Token& token) {
+  std::ostringstream out;
+  out << Describe(token) << " index " << token.getTokenIndex() << " input " << token.getInputStream() << " "
+      << token.toString();
+  return out.str();
+}
+
+// The parser reads StackTokens where getAllTokens makes CommonTokens; they
+// must answer alike.
+TEST(Lexer, VisibleTokensAnswerAsCommonTokens) {
+  const char* cases[] = {
+      "stack shop\napp web { image = \"nginx\" # comment\n  port = 80 cpu = 0.5 memory = 1Gi }\n",
+      "name = \"caf\xc3\xa9\" # \xe2\x82\xac\n\xc3\xa9 = 1 \xf0\x9f\x98\x80 'single' \"unterminated\n$",
+      "\xef\xbb\xbfstack \"bom\" {}",
+      "",
+  };
+  for (const char* text : cases) {
+    StackTokenSource common_source(text);
+    std::vector<std::unique_ptr<antlr4::Token>> expected;
+    for (auto& token : common_source.getAllTokens()) {
+      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) expected.push_back(std::move(token));
+    }
+    StackTokenSource source(text);
+    std::vector<StackToken> actual;
+    source.AppendVisibleTokens(actual);
+    ASSERT_EQ(actual.size(), expected.size()) << text;
+    for (size_t i = 0; i < actual.size(); ++i) {
+      EXPECT_EQ(actual[i].getTokenSource(), &source);
+      EXPECT_EQ(expected[i]->getTokenSource(), &common_source);
+      auto& common = dynamic_cast<antlr4::CommonToken&>(*expected[i]);
+      EXPECT_EQ(DescribeAll(actual[i]), DescribeAll(common)) << text;
+      EXPECT_EQ(actual[i].text(), common.getText());
+      actual[i].setTokenIndex(i);
+      common.setTokenIndex(i);
+      EXPECT_EQ(DescribeAll(actual[i]), DescribeAll(common)) << text;
+    }
+  }
+}
+
+TEST(Lexer, StackTokenRewrittenAndEof) {
+  const std::string text = "x 'y'";
+  StackTokenSource source(text);
+  std::vector<StackToken> tokens;
+  source.AppendVisibleTokens(tokens);
+  ASSERT_EQ(tokens.size(), 2u);
+  tokens[1].setType(grammar::StackLexer::STRING);
+  tokens[1].setText("\"y\"");
+  // The text is owned and survives the token moving.
+  std::vector<StackToken> moved = std::move(tokens);
+  moved.reserve(moved.capacity() + 16);
+  EXPECT_EQ(moved[1].getText(), "\"y\"");
+  EXPECT_EQ(moved[1].getType(), grammar::StackLexer::STRING);
+  EXPECT_EQ(moved[1].getStartIndex(), 2u);
+  EXPECT_EQ(moved[1].getStopIndex(), 4u);
+
+  // An empty file's EOF, stopping at -1, as parser.cc makes it.
+  StackToken eof(nullptr, antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL, 0, 0 - size_t{1}, 0, INVALID_INDEX,
+                 "<EOF>");
+  antlr4::CommonToken common(antlr4::Token::EOF, "<EOF>");
+  common.setStartIndex(0);
+  common.setStopIndex(0 - size_t{1});
+  common.setLine(0);
+  EXPECT_EQ(DescribeAll(eof), DescribeAll(common));
+  EXPECT_EQ(eof.getTokenSource(), common.getTokenSource());
+}
+
 }  // namespace
 }  // namespace stackc
