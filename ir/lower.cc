@@ -14,9 +14,11 @@ namespace {
 using ast::Expr;
 using ast::ExprKind;
 
+// The names point into the syntax tree, which outlives the lowering: a
+// large stack makes tens of thousands of references.
 struct Reference {
-  std::string component;
-  std::string attribute;
+  std::string_view component;
+  std::string_view attribute;
   SourceRange origin;
 };
 
@@ -56,11 +58,12 @@ class Lowerer {
   std::unique_ptr<Stack> Run() {
     size_t errors_before = diags_.error_count();
     states_.reserve(checked_.components.size());
-    by_name_.reserve(checked_.components.size());
+    by_name_.reserve(checked_.components.size() + checked_.params.size());
     for (const auto& [name, checked] : checked_.components) {
       states_.try_emplace(&checked);
-      by_name_.emplace(name, &checked);
+      by_name_[name].component = &checked;
     }
+    for (const auto& [name, param] : checked_.params) by_name_[name].param = &name;
     const ast::ProfileDecl* profile = FindProfile();
     if (!options_.profile.empty() && !profile) return nullptr;
     CollectOverrides(profile);
@@ -173,7 +176,9 @@ class Lowerer {
 
   // A param's value: --set, else the profile, else the default. Evaluated
   // on first use, because a profile may define one param through another.
-  Value Param(const std::string& name) {
+  // A reference into params_ (a map, so it stays valid), or to None.
+  const Value& Param(const std::string& name) {
+    static const Value kNone;
     if (auto it = params_.find(name); it != params_.end()) return it->second;
     const CheckedParam& param = checked_.params.at(name);
     if (auto set = sets_.find(name); set != sets_.end()) {
@@ -187,14 +192,14 @@ class Lowerer {
           .Note({}, fmt::format("give it a default, set it in a profile, or pass --set {}=VALUE", name));
       return params_[name] = Value{};
     }
-    if (!BeginEvaluation({nullptr, name}, source->range)) return {};
+    if (!BeginEvaluation({nullptr, name}, source->range)) return kNone;
     bool outer_duration_context = duration_context_;
     duration_context_ = param.type == ValueType::Duration;
     Value value = Evaluate(*source, nullptr, nullptr);
     AsType(value, param.type);
     duration_context_ = outer_duration_context;
     EndEvaluation();
-    return params_[name] = value;
+    return params_[name] = std::move(value);
   }
 
   // Values are evaluated on demand; a value met again while it is being
@@ -223,7 +228,7 @@ class Lowerer {
   // of times in a large stack.
   const CheckedComponent* FindComponent(std::string_view name) const {
     auto it = by_name_.find(name);
-    return it == by_name_.end() ? nullptr : it->second;
+    return it == by_name_.end() ? nullptr : it->second.component;
   }
 
   // An int where a quantity is expected is a number of base units. In
@@ -289,17 +294,34 @@ class Lowerer {
   const Value& Property(const CheckedComponent& component, std::string_view property, SourceRange use = {}) {
     static const Value kNone;
     ComponentState& state = StateOf(component);
-    if (auto it = state.values.find(property); it != state.values.end()) return it->second;
+    // Where the value goes, found once: the evaluation below adds other
+    // properties, but never this one (it would be a value cycle), so the
+    // position is at worst a hint that misses.
+    auto position = state.values.lower_bound(property);
+    if (position != state.values.end() && position->first == property) return position->second;
     if (!BeginEvaluation({&component, property}, use)) return kNone;
     const std::vector<const Expr*>* set = nullptr;
     if (auto it = component.properties.find(property); it != component.properties.end()) set = &it->second;
     const Expr* overridden = Override(component.name, property);
     std::vector<Reference> refs;
-    Value result;
     const PropertySchema* schema = PropertySchemaOf(component.kind, property);
     bool outer_duration_context = duration_context_;
     duration_context_ = schema && schema->type == ValueType::Duration;
+    Value result = EvaluateProperty(component, schema, set, overridden, refs);
+    if (schema) AsType(result, schema->type);
+    duration_context_ = outer_duration_context;
+    EndEvaluation();
+    if (!refs.empty()) state.references[std::string(property)] = std::move(refs);
+    return state.values.emplace_hint(position, property, std::move(result))->second;
+  }
+
+  // A property's value, not memoized: the profile's, else the last layer's,
+  // else the schema's default; an env map merges every layer. Returned
+  // rather than assigned, so that it is built where the caller keeps it.
+  Value EvaluateProperty(const CheckedComponent& component, const PropertySchema* schema,
+                         const std::vector<const Expr*>* set, const Expr* overridden, std::vector<Reference>& refs) {
     if (schema && schema->type == ValueType::Env) {
+      Value result;
       result.kind = Value::Kind::Map;
       auto merge = [&](const Expr* layer) {
         Value map = Evaluate(*layer, &component, &refs);
@@ -315,18 +337,12 @@ class Lowerer {
         for (const Expr* layer : *set) merge(layer);
       }
       if (overridden) merge(overridden);
-    } else if (overridden) {
-      result = Evaluate(*overridden, &component, &refs);
-    } else if (set && !set->empty()) {
-      result = Evaluate(*set->back(), &component, &refs);
-    } else if (schema) {
-      result = DefaultValue(*schema);
+      return result;
     }
-    if (schema) AsType(result, schema->type);
-    duration_context_ = outer_duration_context;
-    EndEvaluation();
-    if (!refs.empty()) state.references[std::string(property)] = std::move(refs);
-    return state.values.insert_or_assign(std::string(property), std::move(result)).first->second;
+    if (overridden) return Evaluate(*overridden, &component, &refs);
+    if (set && !set->empty()) return Evaluate(*set->back(), &component, &refs);
+    if (schema) return DefaultValue(*schema);
+    return {};
   }
 
   // The profile's expression for `component.property`, or null.
@@ -422,17 +438,15 @@ class Lowerer {
 
   // A task `from` an app runs the app's image with the app's environment.
   void InheritFromApps(std::vector<Component>& components) {
-    // By name, so that finding each task's app is not a scan of every
-    // component. The first of a name wins, as the scan's did.
-    std::map<std::string_view, size_t> by_name;
-    for (size_t i = 0; i < components.size(); ++i) by_name.emplace(components[i].name, i);
+    // A binary search finds each task's app: the components come from the
+    // checked stack's map, so they are sorted by name and distinct.
+    auto by_name = [](const Component& c, std::string_view name) { return c.name < name; };
     for (Component& task : components) {
       if (task.kind != ComponentKind::Task) continue;
       const Value* from = task.Find("from");
       if (!from) continue;
-      auto found = by_name.find(from->literal);
-      if (found == by_name.end()) continue;
-      auto app = components.begin() + static_cast<std::ptrdiff_t>(found->second);
+      auto app = std::lower_bound(components.begin(), components.end(), std::string_view(from->literal), by_name);
+      if (app == components.end() || app->name != from->literal) continue;
       for (std::string_view property : {"image", "build", "dockerfile", "compose.source_mount"}) {
         const Value* inherited = app->Find(property);
         if (!inherited || task.Find(property)) continue;
@@ -483,58 +497,86 @@ class Lowerer {
 
   // ---- Expressions --------------------------------------------------------
 
+  // Each kind of expression has a function of its own that returns one named
+  // value, so that the value is built in place of the result: returning one
+  // of several values moved each one, 160 bytes, out of the function.
   Value Evaluate(const Expr& e, const CheckedComponent* self, std::vector<Reference>* refs) {
-    Value v;
-    v.origin = e.range;
     switch (e.kind) {
       case ExprKind::Invalid: return {};
       case ExprKind::Int: return Value::Int(e.int_value, e.range);
       case ExprKind::Bool: return Value::Bool(e.bool_value, e.range);
-      case ExprKind::Unit: {
-        v.literal = e.unit_text;
-        // The expected type decided the unit's meaning during analysis.
-        std::optional<double> amount = ParseQuantity(e.unit_text);
-        std::optional<int64_t> ms = ParseDuration(e.unit_text);
-        if (ms && (duration_context_ || !amount)) {
-          v.kind = Value::Kind::Duration;
-          v.number = *ms;
-        } else if (amount) {
-          v.kind = Value::Kind::Quantity;
-          v.amount = *amount;
-        }
-        return v;
-      }
-      case ExprKind::String: {
-        v.kind = Value::Kind::Text;
-        v.text.reserve(e.parts.size());
-        for (const ast::StringPart& part : e.parts) {
-          if (!part.is_interpolation) {
-            AppendText(v.text, {TextPart::Kind::Literal, part.text, ""});
-            continue;
-          }
-          Value inner = EvaluatePath(part.path, part.range, self, refs);
-          AppendAsText(v.text, inner);
-        }
-        return v;
-      }
-      case ExprKind::List:
-        v.kind = Value::Kind::List;
-        for (const ast::ExprPtr& item : e.items) v.items.push_back(Evaluate(*item, self, refs));
-        return v;
-      case ExprKind::Map:
-        v.kind = Value::Kind::Map;
-        for (const ast::MapEntry& entry : e.entries) v.entries.insert_or_assign(entry.key.name, Evaluate(*entry.value, self, refs));
-        return v;
-      case ExprKind::Call:
-        v.kind = Value::Kind::Text;
-        if (!e.items.empty()) v.text.push_back({TextPart::Kind::Secret, e.items[0]->PlainString(), ""});
-        return v;
-      case ExprKind::Path: {
-        Value result = EvaluatePath(e.path, e.range, self, refs);
-        result.origin = e.range;
-        return result;
-      }
+      case ExprKind::Unit: return EvaluateUnit(e);
+      case ExprKind::String: return EvaluateString(e, self, refs);
+      case ExprKind::List: return EvaluateList(e, self, refs);
+      case ExprKind::Map: return EvaluateMap(e, self, refs);
+      case ExprKind::Call: return EvaluateCall(e);
+      case ExprKind::Path: return EvaluatePath(e.path, e.range, self, refs);
     }
+    Value v;
+    v.origin = e.range;
+    return v;
+  }
+
+  Value EvaluateUnit(const Expr& e) const {
+    Value v;
+    v.origin = e.range;
+    v.literal = e.unit_text;
+    // The expected type decided the unit's meaning during analysis.
+    std::optional<double> amount = ParseQuantity(e.unit_text);
+    std::optional<int64_t> ms = ParseDuration(e.unit_text);
+    if (ms && (duration_context_ || !amount)) {
+      v.kind = Value::Kind::Duration;
+      v.number = *ms;
+    } else if (amount) {
+      v.kind = Value::Kind::Quantity;
+      v.amount = *amount;
+    }
+    return v;
+  }
+
+  Value EvaluateString(const Expr& e, const CheckedComponent* self, std::vector<Reference>* refs) {
+    Value v;
+    v.origin = e.range;
+    v.kind = Value::Kind::Text;
+    v.text.reserve(e.parts.size());
+    for (const ast::StringPart& part : e.parts) {
+      if (!part.is_interpolation) {
+        AppendText(v.text, {TextPart::Kind::Literal, part.text, ""});
+        continue;
+      }
+      // Appended from the memo itself: copying the value first allocated
+      // its parts twice.
+      Value scratch;
+      bool derived = false;
+      AppendAsText(v.text, LookUpPath(part.path, part.range, self, refs, scratch, derived));
+    }
+    return v;
+  }
+
+  Value EvaluateList(const Expr& e, const CheckedComponent* self, std::vector<Reference>* refs) {
+    Value v;
+    v.origin = e.range;
+    v.kind = Value::Kind::List;
+    v.items.reserve(e.items.size());
+    for (const ast::ExprPtr& item : e.items) v.items.push_back(Evaluate(*item, self, refs));
+    return v;
+  }
+
+  Value EvaluateMap(const Expr& e, const CheckedComponent* self, std::vector<Reference>* refs) {
+    Value v;
+    v.origin = e.range;
+    v.kind = Value::Kind::Map;
+    for (const ast::MapEntry& entry : e.entries) {
+      v.entries.insert_or_assign(entry.key.name, Evaluate(*entry.value, self, refs));
+    }
+    return v;
+  }
+
+  static Value EvaluateCall(const Expr& e) {
+    Value v;
+    v.origin = e.range;
+    v.kind = Value::Kind::Text;
+    if (!e.items.empty()) v.text.push_back({TextPart::Kind::Secret, e.items[0]->PlainString(), ""});
     return v;
   }
 
@@ -548,9 +590,26 @@ class Lowerer {
 
   Value EvaluatePath(const std::vector<ast::Ident>& path, SourceRange range, const CheckedComponent* self,
                      std::vector<Reference>* refs) {
+    Value scratch;
+    bool derived = false;
+    const Value& found = LookUpPath(path, range, self, refs, scratch, derived);
+    Value v = &found == &scratch ? Value(std::move(scratch)) : Value(found);
+    if (derived) v.derived = true;
+    v.origin = range;  // the path's own expression, wherever the value came from
+    return v;
+  }
+
+  // The value `path` names: a reference into a memo (of properties, params or
+  // attributes, which are maps, so it stays valid), or to `scratch` for a
+  // value made here. `derived` is set when the value is another property's
+  // (self.NAME, NAME.ATTRIBUTE), which the copy must be marked with.
+  const Value& LookUpPath(const std::vector<ast::Ident>& path, SourceRange range, const CheckedComponent* self,
+                          std::vector<Reference>* refs, Value& scratch, bool& derived) {
+    static const Value kNone;
+    derived = false;
     const std::string& head = path.front().name;
     if (head == "self" && self && path.size() == 2) {
-      Value v = Property(*self, path[1].name, range);
+      const Value& v = Property(*self, path[1].name, range);
       if (v.is_none() && !value_cycle_reported_ && unset_reported_.insert(self->name + "." + path[1].name).second) {
         // Reported on the component, which is what the user must change,
         // even when the use is in a template in another file.
@@ -565,38 +624,42 @@ class Lowerer {
         diags_.Report(DiagKind::InvalidSelfReference, self->decl->name.range, message)
             .Note(range, fmt::format("self.{} is used here", path[1].name));
       }
-      v.derived = true;
+      derived = true;
       return v;
     }
-    if (auto param = checked_.params.find(head); param != checked_.params.end()) return Param(param->first);
-    const CheckedComponent* target = FindComponent(head);
-    if (!target) return {};
+    // One lookup for both meanings of the name; a param comes first.
+    auto named = by_name_.find(head);
+    if (named == by_name_.end()) return kNone;
+    if (named->second.param) return Param(*named->second.param);
+    const CheckedComponent* target = named->second.component;
+    if (!target) return kNone;
     if (path.size() == 1) {
-      Value v;
-      v.kind = Value::Kind::Ref;
-      v.literal = head;
-      v.origin = range;
-      return v;
+      scratch.kind = Value::Kind::Ref;
+      scratch.literal = head;
+      scratch.origin = range;
+      return scratch;
     }
     const std::string& attribute = path[1].name;
     const AttributeSchema* schema = SchemaOf(target->kind).FindAttribute(attribute);
-    if (!schema) return {};
+    if (!schema) return kNone;
     if (refs && schema->orders && target != self) refs->push_back({head, attribute, range});
-    Value v = MemoizedAttribute(*target, attribute, range);
-    v.derived = true;
-    return v;
+    derived = true;
+    return MemoizedAttribute(*target, attribute, range, scratch);
   }
 
   // Attribute, memoized per component and attribute when it reported
   // nothing (a report names the place of each use): apps read their
   // database's url several times, and each url looks up five properties.
-  Value MemoizedAttribute(const CheckedComponent& target, const std::string& attribute, SourceRange use) {
+  // A reference into the memo, or to `scratch` when it is not memoized.
+  const Value& MemoizedAttribute(const CheckedComponent& target, const std::string& attribute, SourceRange use,
+                                 Value& scratch) {
     std::pair<const CheckedComponent*, std::string_view> key{&target, attribute};
     if (auto it = attributes_.find(key); it != attributes_.end()) return it->second;
     size_t reported = diags_.diagnostics().size();
-    Value v = Attribute(target, attribute, use);
-    if (diags_.diagnostics().size() == reported && !value_cycle_reported_) attributes_.emplace(key, v);
-    return v;
+    scratch = Attribute(target, attribute, use);
+    if (diags_.diagnostics().size() != reported || value_cycle_reported_) return scratch;
+    auto [it, inserted] = attributes_.try_emplace(key, std::move(scratch));
+    return inserted ? it->second : scratch;
   }
 
   Value Attribute(const CheckedComponent& target, const std::string& attribute, SourceRange use) {
@@ -671,7 +734,7 @@ class Lowerer {
           auto refs = state->references.find(property);
           if (refs == state->references.end()) continue;
           for (const Reference& r : refs->second) {
-            stack.AddDependency(stack.Find(r.component), &c, {EdgeKind::Reference, r.origin, r.attribute});
+            stack.AddDependency(stack.Find(r.component), &c, EdgeKind::Reference, r.origin, r.attribute);
           }
         }
       }
@@ -683,11 +746,19 @@ class Lowerer {
         }
         if (value->kind == Value::Kind::Ref) add(*value);
       };
-      each_ref("needs", [&](const Value& r) { stack.AddDependency(stack.Find(r.literal), &c, {EdgeKind::Needs, r.origin, ""}); });
-      each_ref("after", [&](const Value& r) { stack.AddDependency(stack.Find(r.literal), &c, {EdgeKind::After, r.origin, ""}); });
-      each_ref("before", [&](const Value& r) { stack.AddDependency(&c, stack.Find(r.literal), {EdgeKind::Before, r.origin, ""}); });
+      each_ref("needs", [&](const Value& r) {
+        stack.AddDependency(stack.Find(r.literal), &c, EdgeKind::Needs, r.origin, "");
+      });
+      each_ref("after", [&](const Value& r) {
+        stack.AddDependency(stack.Find(r.literal), &c, EdgeKind::After, r.origin, "");
+      });
+      each_ref("before", [&](const Value& r) {
+        stack.AddDependency(&c, stack.Find(r.literal), EdgeKind::Before, r.origin, "");
+      });
       if (c.kind == ComponentKind::Balancer) {
-        each_ref("route", [&](const Value& r) { stack.AddDependency(stack.Find(r.literal), &c, {EdgeKind::Route, r.origin, ""}); });
+        each_ref("route", [&](const Value& r) {
+          stack.AddDependency(stack.Find(r.literal), &c, EdgeKind::Route, r.origin, "");
+        });
       }
     }
   }
@@ -724,7 +795,13 @@ class Lowerer {
   std::string override_key_;  // reused to look overrides up
   std::map<std::string, Value> params_;
   std::unordered_map<const CheckedComponent*, ComponentState> states_;
-  std::unordered_map<std::string_view, const CheckedComponent*> by_name_;
+  // What a name stands for: a param, a component, or both (sema reports the
+  // clash; paths take the param). Keys point into the checked stack.
+  struct Named {
+    const std::string* param = nullptr;
+    const CheckedComponent* component = nullptr;
+  };
+  std::unordered_map<std::string_view, Named> by_name_;
   // Attribute values by component and attribute name (in the syntax tree).
   std::map<std::pair<const CheckedComponent*, std::string_view>, Value> attributes_;
   std::map<std::string, std::string> sets_;

@@ -55,8 +55,14 @@ std::string_view EdgeKindName(EdgeKind kind) {
 }
 
 Stack::Stack(std::vector<Component> components) : components_(std::move(components)) {
-  std::sort(components_.begin(), components_.end(),
-            [](const Component& a, const Component& b) { return a.name < b.name; });
+  auto by_name = [](const Component& a, const Component& b) { return a.name < b.name; };
+  // Lowering passes the components already sorted and distinct (from a map):
+  // then sorting would leave them as they are, and cost n log n comparisons
+  // of names. Equal names are sorted, as before.
+  auto not_increasing = [&](const Component& a, const Component& b) { return !by_name(a, b); };
+  if (std::adjacent_find(components_.begin(), components_.end(), not_increasing) != components_.end()) {
+    std::sort(components_.begin(), components_.end(), by_name);
+  }
   graph_ = Graph(components_.size());
   // The first of equal names, as the binary search found.
   by_name_.reserve(components_.size());
@@ -72,13 +78,34 @@ void Stack::AddDependency(std::string_view before, std::string_view after, Depen
   AddDependency(Find(before), Find(after), std::move(dependency));
 }
 
+// Scans the shorter of u's out-edges and v's in-edges: a database that a
+// thousand apps use has a thousand out-edges, each app only a few in-edges.
+bool Stack::HasEdge(Vertex u, Vertex v, EdgeKind kind) const {
+  if (boost::out_degree(u, graph_) <= boost::in_degree(v, graph_)) {
+    for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
+      if (boost::target(*e, graph_) == v && graph_[*e].kind == kind) return true;
+    }
+  } else {
+    for (auto [e, end] = boost::in_edges(v, graph_); e != end; ++e) {
+      if (boost::source(*e, graph_) == u && graph_[*e].kind == kind) return true;
+    }
+  }
+  return false;
+}
+
 void Stack::AddDependency(const Component* from, const Component* to, Dependency dependency) {
   if (!from || !to) return;
   Vertex u = VertexOf(*from), v = VertexOf(*to);
-  for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
-    if (boost::target(*e, graph_) == v && graph_[*e].kind == dependency.kind) return;
-  }
+  if (HasEdge(u, v, dependency.kind)) return;
   boost::add_edge(u, v, std::move(dependency), graph_);
+}
+
+void Stack::AddDependency(const Component* from, const Component* to, EdgeKind kind, SourceRange origin,
+                          std::string_view attribute) {
+  if (!from || !to) return;
+  Vertex u = VertexOf(*from), v = VertexOf(*to);
+  if (HasEdge(u, v, kind)) return;
+  boost::add_edge(u, v, Dependency{kind, origin, std::string(attribute)}, graph_);
 }
 
 std::vector<std::pair<const Component*, const Dependency*>> Stack::DependenciesOf(const Component& component) const {

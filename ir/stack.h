@@ -81,6 +81,9 @@ class Stack {
   void AddDependency(std::string_view before, std::string_view after, Dependency dependency);
   /// The same for two of this stack's components; nothing when either is null.
   void AddDependency(const Component* before, const Component* after, Dependency dependency);
+  /// The same, building the edge's Dependency only when the edge is new.
+  void AddDependency(const Component* before, const Component* after, EdgeKind kind, SourceRange origin,
+                     std::string_view attribute);
 
   /// Components that `component` depends on directly, with why, sorted by name.
   std::vector<std::pair<const Component*, const Dependency*>> DependenciesOf(const Component& component) const;
@@ -97,6 +100,7 @@ class Stack {
   Vertex VertexOf(const Component& component) const {
     return static_cast<Vertex>(&component - components_.data());
   }
+  bool HasEdge(Vertex u, Vertex v, EdgeKind kind) const;
   std::vector<Component> components_;
   /// Components by name: lowering and every backend look components up by
   /// name thousands of times, and a binary search compared long names.

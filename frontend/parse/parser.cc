@@ -352,6 +352,15 @@ class AstBuilder {
     return {file_, begin, std::max(begin, end)};
   }
   ast::Ident Ident(const antlr4::Token* token) const { return {token->getText(), TokenRange(token)}; }
+
+  // A token's text without a copy when the lexer made the token; a token
+  // that error recovery conjured is antlr4's own, and its text is copied
+  // into `storage`.
+  static std::string_view TokenText(const antlr4::Token* token, std::string& storage) {
+    if (typeid(*token) == typeid(StackToken)) return static_cast<const StackToken*>(token)->text();
+    storage = token->getText();
+    return storage;
+  }
   ast::Ident Ident(StackParser::BaseNameContext* ctx) const {
     const antlr4::Token* word = ctx->word ? ctx->word : ctx->kindName ? ctx->kindName->word : nullptr;
     return {word ? word->getText() : "", Range(ctx)};
@@ -494,7 +503,8 @@ class AstBuilder {
     auto expr = std::make_unique<ast::Expr>();
     expr->kind = ast::ExprKind::String;
     expr->range = TokenRange(token);
-    const std::string text = token->getText();
+    std::string storage;
+    const std::string_view text = TokenText(token, storage);
     uint32_t base = expr->range.begin;
     size_t end = text.size() > 1 && text.back() == '"' ? text.size() - 1 : text.size();
     ast::StringPart literal;
@@ -563,7 +573,7 @@ class AstBuilder {
   }
 
   // name(.name)* with optional blanks around it.
-  bool ParseInterpolationPath(const std::string& text, size_t begin, size_t end, uint32_t base,
+  bool ParseInterpolationPath(std::string_view text, size_t begin, size_t end, uint32_t base,
                               std::vector<ast::Ident>& path) const {
     while (begin < end && text[begin] == ' ') ++begin;
     while (end > begin && text[end - 1] == ' ') --end;
@@ -575,7 +585,7 @@ class AstBuilder {
         while (i < end && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '-')) ++i;
       }
       if (i == start) return false;
-      path.push_back({text.substr(start, i - start),
+      path.push_back({std::string(text.substr(start, i - start)),
                       {file_, base + static_cast<uint32_t>(start), base + static_cast<uint32_t>(i)}});
       if (i == end) return true;
       if (text[i] != '.') return false;

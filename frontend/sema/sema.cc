@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,17 @@ using ast::ExprKind;
 std::string WithArticle(std::string_view noun) {
   bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
   return fmt::format("{} {}", vowel ? "an" : "a", noun);
+}
+
+// "app 'web'": a component or template as messages name it. Put together by
+// hand, because every component needs it and fmt::format costs several
+// times as much.
+std::string OwnerName(ast::ComponentKind kind, std::string_view name) {
+  std::string_view kind_name = ast::KindName(kind);
+  std::string owner;
+  owner.reserve(kind_name.size() + name.size() + 3);
+  owner.append(kind_name).append(" '").append(name).append("'");
+  return owner;
 }
 
 std::string KindsText(uint8_t mask) {
@@ -70,6 +82,34 @@ struct RefType {
   uint8_t kind = 0;  // for Ref: the referenced component's kind
 };
 
+// The names a block or map has set so far, to find one set twice. The names
+// point into the syntax tree. Blocks and maps are small, and scanning a few
+// names costs less than a tree's allocations; a large one gets the tree.
+class SeenNames {
+ public:
+  explicit SeenNames(size_t expected) {
+    if (expected <= kScanned) scanned_.reserve(expected);
+  }
+
+  // Null when `name` is new (and now recorded), else where it was first set.
+  const SourceRange* Insert(std::string_view name, SourceRange range) {
+    for (const auto& [seen, first] : scanned_) {
+      if (seen == name) return &first;
+    }
+    if (scanned_.size() < kScanned) {
+      scanned_.emplace_back(name, range);
+      return nullptr;
+    }
+    auto [it, inserted] = tree_.emplace(name, range);
+    return inserted ? nullptr : &it->second;
+  }
+
+ private:
+  static constexpr size_t kScanned = 32;
+  std::vector<std::pair<std::string_view, SourceRange>> scanned_;  // the first kScanned names
+  std::map<std::string_view, SourceRange> tree_;                   // the others
+};
+
 class Analyzer {
  public:
   Analyzer(const LoadedModules& loaded, DiagnosticEngine& diags) : loaded_(loaded), diags_(diags) {}
@@ -77,6 +117,9 @@ class Analyzer {
   CheckedStack Run() {
     CollectStack();
     CollectNames();
+    // Names are final now; references look components up thousands of times.
+    components_by_name_.reserve(result_.components.size());
+    for (const auto& [name, component] : result_.components) components_by_name_.emplace(name, &component);
     for (auto& [name, param] : result_.params) CheckParam(param);
     for (const ast::TemplateDecl* t : template_order_) CheckTemplate(*t);
     for (auto& [name, component] : result_.components) BuildComponent(component);
@@ -125,11 +168,17 @@ class Analyzer {
     }
   }
 
+  // result_.FindComponent by hash: a binary search compared long names.
+  const CheckedComponent* FindComponent(std::string_view name) const {
+    auto it = components_by_name_.find(name);
+    return it == components_by_name_.end() ? nullptr : it->second;
+  }
+
   // Templates only appear after ':', so they have a namespace of their own
   // and `database postgres : postgres` reads naturally.
   bool Declare(const ast::Ident& name, std::string_view what) {
     auto& declared = what == "template" ? declared_templates_ : declared_;
-    auto [it, inserted] = declared.emplace(name.name, std::make_pair(name.range, std::string(what)));
+    auto [it, inserted] = declared.emplace(name.name, std::make_pair(name.range, what));
     if (inserted) return true;
     diags_.Report(DiagKind::DuplicateName, name.range,
                   fmt::format("'{}' is already declared as {}", name.name, WithArticle(it->second.second)))
@@ -344,7 +393,7 @@ class Analyzer {
     }
     // Template bodies were checked on their own; here they only contribute.
     for (const ast::TemplateDecl* t : component.templates) Collect(t->body, "", component.properties);
-    std::string owner = fmt::format("{} '{}'", ast::KindName(decl.kind), decl.name.name);
+    std::string owner = OwnerName(decl.kind, decl.name.name);
     size_t errors_before = diags_.error_count();
     CheckBody(decl.body, decl.kind, owner, component.properties);
     // A misspelt property is likely the required one; do not report it missing too.
@@ -366,6 +415,12 @@ class Analyzer {
     ReportSetTwice(name, it->second, where);
     return false;
   }
+  bool FirstSetting(SeenNames& seen, const ast::Ident& name, const std::string& where) {
+    const SourceRange* first = seen.Insert(name.name, name.range);
+    if (!first) return true;
+    ReportSetTwice(name, *first, where);
+    return false;
+  }
 
   void ReportSetTwice(const ast::Ident& name, SourceRange first, const std::string& where) {
     diags_.Report(DiagKind::DuplicateProperty, name.range, fmt::format("'{}' is set twice in {}", name.name, where))
@@ -381,7 +436,7 @@ class Analyzer {
   void CheckBody(const ast::Block& body, ComponentKind kind, const std::string& owner,
                  std::map<std::string, std::vector<const Expr*>, std::less<>>& properties) {
     const KindSchema& schema = SchemaOf(kind);
-    std::map<std::string, SourceRange> seen;
+    SeenNames seen(body.members.size());
     for (const ast::Member& member : body.members) {
       if (!FirstSetting(seen, member.name, owner)) continue;
       if (member.block) {
@@ -406,7 +461,7 @@ class Analyzer {
 
   void CheckBlock(const ast::Block& body, const BlockSchema& block, ComponentKind kind, const std::string& owner,
                   std::map<std::string, std::vector<const Expr*>, std::less<>>& properties) {
-    std::map<std::string, SourceRange> seen;
+    SeenNames seen(body.members.size());
     std::string where = fmt::format("the {} block of {}", block.name, owner);
     for (const ast::Member& member : body.members) {
       if (!FirstSetting(seen, member.name, where)) continue;
@@ -455,11 +510,11 @@ class Analyzer {
     // What a broken template would have set is unknown; one error is enough.
     if (broken_bases_.count(component.name)) return;
     const ast::ComponentDecl& decl = *component.decl;
-    auto has = [&](std::string_view name) { return component.properties.count(std::string(name)) > 0; };
+    auto has = [&](std::string_view name) { return component.properties.count(name) > 0; };
     auto missing = [&](std::string message) {
       diags_.Report(DiagKind::MissingProperty, decl.name.range, std::move(message));
     };
-    std::string owner = fmt::format("{} '{}'", ast::KindName(decl.kind), decl.name.name);
+    std::string owner = OwnerName(decl.kind, decl.name.name);
     switch (decl.kind) {
       case ComponentKind::App:
         if (!has("image") && !has("build")) missing(fmt::format("{} needs 'image' or 'build'", owner));
@@ -491,7 +546,7 @@ class Analyzer {
         }
         const Expr* route = component.properties.at("route").back();
         if (route->kind != ExprKind::Path || route->path.size() != 1) break;
-        const CheckedComponent* target = result_.FindComponent(route->path[0].name);
+        const CheckedComponent* target = FindComponent(route->path[0].name);
         if (target && target->kind == ComponentKind::App && !target->properties.count("port") &&
             !component.properties.count("target_port")) {
           diags_.Report(DiagKind::MissingProperty, route->range,
@@ -512,7 +567,7 @@ class Analyzer {
       return;
     }
     std::string where = fmt::format("the {} settings", schema->name);
-    std::map<std::string, SourceRange> seen;
+    SeenNames seen(decl.body.members.size());
     for (const ast::Member& member : decl.body.members) {
       if (!FirstSetting(seen, member.name, where)) continue;
       if (member.block) {
@@ -558,11 +613,16 @@ class Analyzer {
 
   void CheckProfile(const ast::ProfileDecl& profile) {
     std::map<std::string, SourceRange> seen;
+    const std::string where = fmt::format("profile '{}'", profile.name.name);
     for (const ast::Override& o : profile.overrides) {
-      std::string path;
-      for (const ast::Ident& segment : o.path) path += (path.empty() ? "" : ".") + segment.name;
       SourceRange range{o.path.front().range.file, o.path.front().range.begin, o.path.back().range.end};
-      if (!FirstSetting(seen, {path, range}, fmt::format("profile '{}'", profile.name.name))) continue;
+      ast::Ident written{"", range};  // the whole path, "web.replicas"
+      for (const ast::Ident& segment : o.path) {
+        if (!written.name.empty()) written.name += '.';
+        written.name += segment.name;
+      }
+      const std::string& path = written.name;
+      if (!FirstSetting(seen, written, where)) continue;
       const ast::Ident& head = o.path.front();
       if (auto param = result_.params.find(head.name); param != result_.params.end()) {
         if (o.path.size() != 1) {
@@ -574,7 +634,7 @@ class Analyzer {
         Check(*o.value, {param->second.type, fmt::format("param '{}'", head.name)}, nullptr);
         continue;
       }
-      const CheckedComponent* component = result_.FindComponent(head.name);
+      const CheckedComponent* component = FindComponent(head.name);
       if (!component) {
         if (const BlockSchema* settings = FindStackSettings(head.name)) {
           CheckSettingOverride(profile, o, *settings, range);
@@ -592,19 +652,21 @@ class Analyzer {
         continue;
       }
       const KindSchema& schema = SchemaOf(component->kind);
-      std::string owner = fmt::format("{} '{}'", ast::KindName(component->kind), component->name);
+      std::string owner = OwnerName(component->kind, component->name);
       const PropertySchema* property = nullptr;
-      std::vector<std::string> names;
+      // The properties the path could have named, for a suggestion.
+      const std::vector<PropertySchema>* candidates = nullptr;
       if (o.path.size() == 2) {
         property = schema.FindProperty(o.path[1].name);
-        for (const PropertySchema& p : schema.properties) names.push_back(std::string(p.name));
+        candidates = &schema.properties;
       } else if (o.path.size() == 3) {
         if (const BlockSchema* block = schema.FindBlock(o.path[1].name)) {
           property = FindProperty(*block, o.path[2].name);
-          for (const PropertySchema& p : block->properties) names.push_back(std::string(p.name));
+          candidates = &block->properties;
         }
       }
       if (!property) {
+        std::vector<std::string> names = candidates ? PropertyNames(*candidates) : std::vector<std::string>{};
         const ast::Ident& last = o.path.size() >= 2 ? o.path.back() : head;
         Diagnostic& d = diags_.Report(
             DiagKind::UnknownProfilePath, o.path.size() >= 2 ? last.range : range,
@@ -701,7 +763,7 @@ class Analyzer {
       }
       return RefType{param->second.type, false, 0};
     }
-    if (const CheckedComponent* component = result_.FindComponent(head.name)) {
+    if (const CheckedComponent* component = FindComponent(head.name)) {
       if (!settings_context_.empty()) {
         diags_.Report(DiagKind::TypeMismatch, whole,
                       fmt::format("{} cannot use {} '{}'; they may use params only", settings_context_,
@@ -861,11 +923,11 @@ class Analyzer {
       }
       case ExprKind::Map: {
         if (want.type != ValueType::Env) return Mismatch(e, want, "a map");
-        // Keyed by the syntax tree's names, and described only for a message.
-        std::map<std::string_view, SourceRange> seen;
+        // Described only for a message.
+        SeenNames seen(e.entries.size());
         for (const ast::MapEntry& entry : e.entries) {
-          if (auto [first, inserted] = seen.emplace(entry.key.name, entry.key.range); !inserted) {
-            ReportSetTwice(entry.key, first->second, want.What());
+          if (const SourceRange* first = seen.Insert(entry.key.name, entry.key.range)) {
+            ReportSetTwice(entry.key, *first, want.What());
             continue;
           }
           if (!IsEnvName(entry.key.name)) {
@@ -917,7 +979,7 @@ class Analyzer {
         if (!type) return;
         if (type->type == ValueType::Ref) {
           if (want.type != ValueType::Ref) {
-            const CheckedComponent* target = result_.FindComponent(e.path[0].name);
+            const CheckedComponent* target = FindComponent(e.path[0].name);
             std::string found = fmt::format("{} '{}'", ast::KindName(target->kind), target->name);
             Diagnostic& d = diags_.Report(DiagKind::TypeMismatch, e.range,
                                           fmt::format("{} expects {}, found {}", want.What(), DescribeType(want.type), found));
@@ -928,7 +990,7 @@ class Analyzer {
             return;
           }
           if (!(type->kind & want.ref_kinds)) {
-            const CheckedComponent* target = result_.FindComponent(e.path[0].name);
+            const CheckedComponent* target = FindComponent(e.path[0].name);
             diags_.Report(DiagKind::TypeMismatch, e.range,
                           fmt::format("{} expects {}, found {} '{}'", want.What(), KindsText(want.ref_kinds),
                                       ast::KindName(target->kind), target->name))
@@ -950,12 +1012,16 @@ class Analyzer {
   const LoadedModules& loaded_;
   DiagnosticEngine& diags_;
   CheckedStack result_;
-  std::map<std::string, std::pair<SourceRange, std::string>> declared_;
-  std::map<std::string, std::pair<SourceRange, std::string>> declared_templates_;
+  // By name (in the syntax tree): where it was declared, and as what (a
+  // literal or a kind's name).
+  std::map<std::string_view, std::pair<SourceRange, std::string_view>> declared_;
+  std::map<std::string_view, std::pair<SourceRange, std::string_view>> declared_templates_;
   std::set<std::string> broken_bases_;  // components not to report missing properties of
   std::set<std::string> poisoned_params_;  // params whose type could not be determined
   std::set<std::string> reported_template_cycles_;  // components whose template chain failed
   std::map<std::string, const ast::TemplateDecl*> templates_;
+  // Keys point into result_.components, whose names are set by CollectNames.
+  std::unordered_map<std::string_view, const CheckedComponent*> components_by_name_;
   std::vector<const ast::TemplateDecl*> template_order_;
   std::map<std::string, const ast::SettingsDecl*> settings_;  // by target, first declaration
   std::string settings_context_;  // "the ecs settings" while checking one; empty elsewhere
