@@ -377,7 +377,7 @@ class Planner {
     if (IsWholeSecret(value)) {
       SecretInfo& secret = UseSecret(value.text.front().text);
       secret.stored = true;
-      return {name, "", secret.parameter};
+      return {name, {}, secret.parameter};
     }
     if (value.HasSecret()) {
       ComposedParameter composed{plan_.parameter_prefix + c.name + "/" + name, c.name, name, Pieces(value, c)};
@@ -386,9 +386,9 @@ class Planner {
       }
       std::string parameter = composed.parameter;
       plan_.composed.push_back(std::move(composed));
-      return {name, "", parameter};
+      return {name, {}, std::move(parameter)};
     }
-    return {name, Plain(value, c, "environment"), ""};
+    return {name, Plain(value, c, "environment"), {}};
   }
 
   static void AddTo(Container& container, EnvVar var) {

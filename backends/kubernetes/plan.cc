@@ -253,7 +253,7 @@ class Planner {
           while (taken(var)) var = "STACKC_" + var;
           added.insert(var);
           holder = holders.emplace(part.text, var).first;
-          first.push_back({var, "", UseSecret(part.text).object});
+          first.push_back({var, {}, UseSecret(part.text).object});
         }
         referenced.insert(holder->second);
       }
@@ -262,7 +262,7 @@ class Planner {
     if (env) {
       rest.reserve(env->entries.size());
       for (const auto& [key, value] : env->entries) {
-        EnvVar var{key, "", ""};
+        EnvVar var{key, {}, {}};
         if (IsWholeSecret(value)) {
           var.secret_object = UseSecret(value.text.front().text).object;
         } else {
@@ -271,11 +271,16 @@ class Planner {
         (referenced.count(key) ? first : rest).push_back(std::move(var));
       }
     }
-    std::sort(first.begin(), first.end(), [](const EnvVar& a, const EnvVar& b) { return a.name < b.name; });
-    first.reserve(first.size() + rest.size());
-    container.env = std::move(first);
-    container.env.insert(container.env.end(), std::make_move_iterator(rest.begin()),
-                         std::make_move_iterator(rest.end()));
+    if (first.empty()) {
+      // Most containers reference no secret through another variable.
+      container.env = std::move(rest);
+    } else {
+      std::sort(first.begin(), first.end(), [](const EnvVar& a, const EnvVar& b) { return a.name < b.name; });
+      first.reserve(first.size() + rest.size());
+      container.env = std::move(first);
+      container.env.insert(container.env.end(), std::make_move_iterator(rest.begin()),
+                           std::make_move_iterator(rest.end()));
+    }
     if (command) {
       for (const Value& item : command->items) container.args.push_back(Expanded(item, holders));
     }
