@@ -175,7 +175,7 @@ void BM_Pipeline(benchmark::State& state) {
     };
     for (const BackendEntry& entry : Backends()) {
       MemorySink sink;
-      compilation.Emit(*entry.create(), "", options, sink);
+      compilation.Emit(*entry.create(), entry.name, "", options, sink);
       benchmark::DoNotOptimize(sink);
     }
   }

@@ -59,11 +59,15 @@ void Compilation::FreeSyntax() {
   syntax_freed_ = true;
 }
 
-void Compilation::Emit(const Backend& backend, const std::string& profile, const EmitOptions& options,
-                       OutputSink& out) {
+void Compilation::Emit(const Backend& backend, std::string_view target, const std::string& profile,
+                       const EmitOptions& options, MemorySink& out) {
   const ir::Stack* stack = stacks_.at(profile).get();
   DiagnosticEngine diags;
   backend.Emit(*stack, options, out, diags);
+  for (const std::string& path : out.duplicates()) {
+    diags.Report(DiagKind::CannotWriteOutput, {},
+                 fmt::format("the {} target wrote '{}' twice; the first is kept (a bug of stackc)", target, path));
+  }
   Merge(diags, profile);
 }
 
@@ -98,13 +102,7 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
       sink = MemorySink(
           [&](const std::string& path, const MemorySink::File& file) { options.on_generated(target, path, file); });
     }
-    DiagnosticEngine diags;
-    created[i]->Emit(stack, emit, sink, diags);
-    for (const std::string& path : sink.duplicates()) {
-      diags.Report(DiagKind::CannotWriteOutput, {},
-                   fmt::format("the {} target wrote '{}' twice; the first is kept (a bug of stackc)", target, path));
-    }
-    Merge(diags, profile);
+    Emit(*created[i], target, profile, emit, sink);
     // Moving the map keeps its nodes, so the files stay where the observer
     // saw them.
     generated[target] = sink.TakeFiles();

@@ -41,8 +41,10 @@ class Compilation {
   /// on errors. Results are cached per profile.
   const ir::Stack* StackFor(const std::string& profile, const std::vector<std::pair<std::string, std::string>>& sets);
 
-  /// Runs `backend` on the IR of `profile`, which StackFor must have built.
-  void Emit(const Backend& backend, const std::string& profile, const EmitOptions& options, OutputSink& out);
+  /// Runs `backend`, the one of `target`, on the IR of `profile`, which
+  /// StackFor must have built. A path it writes twice is an error.
+  void Emit(const Backend& backend, std::string_view target, const std::string& profile, const EmitOptions& options,
+            MemorySink& out);
 
   /// Runs each backend on the IR of `profile` (StackFor must have built
   /// it), lowering first the other profiles the backends ask for (their

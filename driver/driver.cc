@@ -206,8 +206,8 @@ int RunBuild(const Options& options, Terminal& terminal) {
   if (compilation.Load(options.stack, reader)) stack = compilation.StackFor(options.profile, options.sets);
   auto owned_generated = std::make_unique<GeneratedFiles>();
   GeneratedFiles& generated = *owned_generated;
-  // Each target's files are compared with the disk while the next target
-  // is generated; --stdout does not look at the disk.
+  // Each file is compared with the disk while the files after it are
+  // generated; --stdout does not look at the disk.
   std::optional<DiskComparer> comparer;
   if (stack) {
     EmitAllOptions emit;
