@@ -74,8 +74,8 @@ const Component* Stack::Find(std::string_view wanted) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
-void Stack::AddDependency(std::string_view before, std::string_view after, Dependency dependency) {
-  AddDependency(Find(before), Find(after), std::move(dependency));
+void Stack::AddDependency(std::string_view before, std::string_view after, const Dependency& dependency) {
+  AddDependency(Find(before), Find(after), dependency.kind, dependency.origin, dependency.attribute);
 }
 
 // Scans the shorter of u's out-edges and v's in-edges: a database that a
@@ -91,13 +91,6 @@ bool Stack::HasEdge(Vertex u, Vertex v, EdgeKind kind) const {
     }
   }
   return false;
-}
-
-void Stack::AddDependency(const Component* from, const Component* to, Dependency dependency) {
-  if (!from || !to) return;
-  Vertex u = VertexOf(*from), v = VertexOf(*to);
-  if (HasEdge(u, v, dependency.kind)) return;
-  boost::add_edge(u, v, std::move(dependency), graph_);
 }
 
 void Stack::AddDependency(const Component* from, const Component* to, EdgeKind kind, SourceRange origin,

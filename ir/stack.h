@@ -78,10 +78,9 @@ class Stack {
   const Graph& graph() const { return graph_; }
 
   /// Adds u -> v, once per (u, v, kind).
-  void AddDependency(std::string_view before, std::string_view after, Dependency dependency);
-  /// The same for two of this stack's components; nothing when either is null.
-  void AddDependency(const Component* before, const Component* after, Dependency dependency);
-  /// The same, building the edge's Dependency only when the edge is new.
+  void AddDependency(std::string_view before, std::string_view after, const Dependency& dependency);
+  /// The same for two of this stack's components, nothing when either is
+  /// null; the edge's Dependency is built only when the edge is new.
   void AddDependency(const Component* before, const Component* after, EdgeKind kind, SourceRange origin,
                      std::string_view attribute);
 
