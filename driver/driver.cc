@@ -58,11 +58,11 @@ struct Subcommand {
 };
 
 int RunBuild(const Options& options, Terminal& terminal);
-using FileStates = std::unordered_map<const MemorySink::File*, FileState>;
-int CheckOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
+using FileChecks = std::unordered_map<const MemorySink::File*, FileCheck>;
+int CheckOutputs(const Options& options, const GeneratedFiles& generated, const FileChecks& checks,
                  Terminal& terminal);
-int WriteOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
-                 Compilation& compilation, Terminal& terminal);
+int WriteOutputs(const Options& options, const GeneratedFiles& generated, const FileChecks& checks,
+                 const StatCache& cache, Compilation& compilation, Terminal& terminal);
 std::string Shown(const Options& options, const std::string& relative);
 int RunCheck(const Options& options, Terminal& terminal);
 int RunGraph(const Options& options, Terminal& terminal);
@@ -209,20 +209,22 @@ int RunBuild(const Options& options, Terminal& terminal) {
   // Each file is compared with the disk while the files after it are
   // generated; --stdout does not look at the disk.
   std::optional<DiskComparer> comparer;
+  StatCache cache;
   if (stack) {
     EmitAllOptions emit;
     emit.free_syntax = true;
     if (!options.to_stdout) {
-      comparer.emplace();
+      cache = StatCache::Read(options.output);
+      comparer.emplace(&cache);
       emit.on_generated = [&](const std::string&, const std::string& path, const MemorySink::File& file) {
-        comparer->Add(Shown(options, path), file);
+        comparer->Add(Shown(options, path), path, file);
       };
     }
     generated = compilation.EmitAll(backends, options.profile, options.sets, fs::path(options.stack).filename().string(),
                                     emit);
   }
-  FileStates states;
-  if (comparer) states = comparer->Finish();
+  FileChecks checks;
+  if (comparer) checks = comparer->Finish();
   if (compilation.diags().HasErrors()) {
     PrintDiagnostics(compilation, options, terminal);
     return kExitInputErrors;
@@ -232,8 +234,8 @@ int RunBuild(const Options& options, Terminal& terminal) {
     PrintDiagnostics(compilation, options, terminal);
     return kExitSuccess;
   }
-  int status = options.check ? CheckOutputs(options, generated, states, terminal)
-                             : WriteOutputs(options, generated, states, compilation, terminal);
+  int status = options.check ? CheckOutputs(options, generated, checks, terminal)
+                             : WriteOutputs(options, generated, checks, cache, compilation, terminal);
   PrintDiagnostics(compilation, options, terminal);
   LeaveToExit(owned_compilation, terminal);
   LeaveToExit(owned_generated, terminal);
@@ -265,12 +267,12 @@ std::set<std::pair<std::string, std::string>> NoLongerProduced(const Manifest& m
   return stale;
 }
 
-int CheckOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
+int CheckOutputs(const Options& options, const GeneratedFiles& generated, const FileChecks& checks,
                  Terminal& terminal) {
   std::vector<std::string> problems;
   for (const auto& [target, files] : generated) {
     for (const auto& [path, file] : files) {
-      switch (states.at(&file)) {
+      switch (checks.at(&file).state) {
         case FileState::Current: break;
         case FileState::Missing: problems.push_back("missing: " + Shown(options, path)); break;
         case FileState::Stale: problems.push_back("stale:   " + Shown(options, path)); break;
@@ -293,8 +295,8 @@ int CheckOutputs(const Options& options, const GeneratedFiles& generated, const 
   return kExitInputErrors;
 }
 
-int WriteOutputs(const Options& options, const GeneratedFiles& generated, const FileStates& states,
-                 Compilation& compilation, Terminal& terminal) {
+int WriteOutputs(const Options& options, const GeneratedFiles& generated, const FileChecks& checks,
+                 const StatCache& cache, Compilation& compilation, Terminal& terminal) {
   int status = kExitSuccess;
   auto fail = [&](std::string error) {
     compilation.diags().Report(DiagKind::CannotWriteOutput, {}, std::move(error));
@@ -303,27 +305,35 @@ int WriteOutputs(const Options& options, const GeneratedFiles& generated, const 
   fs::path directory = options.output;
   Manifest manifest = Manifest::Read(directory);
   Manifest updated;
+  StatCache seen;
   std::vector<std::string> outputs;
   for (const auto& [target, files] : generated) {
     for (const auto& [path, file] : files) {
       std::string shown = Shown(options, path);
       outputs.push_back(shown);
       updated.entries.emplace_hint(updated.entries.end(), target, path);
-      if (states.at(&file) == FileState::Current) {
+      const FileCheck& check = checks.at(&file);
+      if (check.state == FileState::Current) {
         terminal.out << "unchanged " << shown << "\n";
+        seen.entries.insert_or_assign(path, StatCache::Entry{check.stamp, check.hash});
         continue;
       }
-      fs::path destination = shown;
       std::string error;
-      if (!WriteAtomically(destination, file.contents, file.mode, error)) {
+      if (!WriteAtomically(shown, file.contents, file.mode, error)) {
         fail(error);
         continue;
+      }
+      if (std::optional<DiskStamp> stamp = StampOf(shown.c_str())) {
+        seen.entries.insert_or_assign(path, StatCache::Entry{*stamp, check.hash});
       }
       terminal.out << "wrote     " << shown << "\n";
     }
   }
   for (const auto& entry : manifest.entries) {
-    if (!generated.count(entry.first)) updated.entries.insert(entry);
+    if (generated.count(entry.first)) continue;
+    // A target not built this time keeps its files and what was seen of them.
+    updated.entries.insert(entry);
+    if (const StatCache::Entry* known = cache.Trusted(entry.second)) seen.entries.emplace(entry.second, *known);
   }
   for (const auto& entry : NoLongerProduced(manifest, generated)) {
     fs::path leftover = directory / entry.second;
@@ -348,6 +358,12 @@ int WriteOutputs(const Options& options, const GeneratedFiles& generated, const 
         !WriteAtomically(directory / Manifest::kFileName, manifest_file.contents, FileMode::Regular, error)) {
       fail(error);
     }
+  }
+  // The cache is written when anything in it changed (or was too recent
+  // to trust), and not otherwise.
+  if (status == kExitSuccess && (seen.entries != cache.entries || cache.has_racy_entries())) {
+    std::string error;
+    if (!WriteAtomically(directory / StatCache::kFileName, seen.Render(), FileMode::Regular, error)) fail(error);
   }
   if (!options.depfile.empty() && status == kExitSuccess) {
     // The depfile is a target of its own rule and is written on every

@@ -6,12 +6,19 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <iterator>
 #include <fstream>
 #include <sstream>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
+
+// Header-only, inlined: hashing every generated file is on the path of
+// every rebuild.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 namespace stackc {
 
@@ -49,6 +56,94 @@ static fs::perms PermissionsFor(FileMode mode) {
   return mode == FileMode::Executable ? fs::perms(0755) : fs::perms(0644);
 }
 
+static uint64_t Nanoseconds(const struct timespec& time) {
+  return static_cast<uint64_t>(time.tv_sec) * 1000000000u + static_cast<uint64_t>(time.tv_nsec);
+}
+
+static DiskStamp StampOf(const struct stat& info) {
+  DiskStamp stamp;
+  stamp.size = static_cast<uint64_t>(info.st_size);
+  stamp.mtime_ns = Nanoseconds(info.st_mtim);
+  stamp.ctime_ns = Nanoseconds(info.st_ctim);
+  stamp.inode = static_cast<uint64_t>(info.st_ino);
+  stamp.device = static_cast<uint64_t>(info.st_dev);
+  stamp.mode = static_cast<uint32_t>(info.st_mode);
+  return stamp;
+}
+
+std::optional<DiskStamp> StampOf(const char* path) {
+  struct stat info {};
+  if (::stat(path, &info) != 0) return std::nullopt;
+  return StampOf(info);
+}
+
+ContentHash HashContents(std::string_view contents) {
+  XXH128_hash_t hash = XXH3_128bits(contents.data(), contents.size());
+  return {hash.high64, hash.low64};
+}
+
+// A header naming the format, then one line a file: the hash, the stamp,
+// the path (last, since it may hold spaces).
+static constexpr std::string_view kStatCacheHeader = "# stackc stat cache 1: stamps and hashes of the files stackc saw here; safe to delete\n";
+
+StatCache StatCache::Read(const fs::path& directory) {
+  StatCache cache;
+  fs::path path = directory / kFileName;
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return cache;
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text || !std::string_view(*text).starts_with(kStatCacheHeader)) return cache;
+  cache.written_ns_ = Nanoseconds(info.st_mtim);
+  std::string_view rest = std::string_view(*text).substr(kStatCacheHeader.size());
+  while (!rest.empty()) {
+    size_t end = rest.find('\n');
+    if (end == std::string_view::npos) break;  // cut short: ignore the torn line
+    std::string_view line = rest.substr(0, end);
+    rest = rest.substr(end + 1);
+    Entry entry;
+    uint64_t* numbers[] = {&entry.hash.high, &entry.hash.low, &entry.stamp.size, &entry.stamp.mtime_ns,
+                           &entry.stamp.ctime_ns, &entry.stamp.inode, &entry.stamp.device};
+    bool valid = true;
+    const char* at = line.data();
+    const char* line_end = line.data() + line.size();
+    for (size_t i = 0; i < std::size(numbers) + 1 && valid; ++i) {
+      uint64_t mode = 0;
+      uint64_t& number = i < std::size(numbers) ? *numbers[i] : mode;
+      int base = i < 2 ? 16 : i == std::size(numbers) ? 8 : 10;
+      auto [next, error] = std::from_chars(at, line_end, number, base);
+      valid = error == std::errc() && next < line_end && *next == ' ';
+      at = next + 1;
+      if (i == std::size(numbers)) entry.stamp.mode = static_cast<uint32_t>(mode);
+    }
+    if (!valid || at >= line_end) continue;
+    if (cache.IsRacy(entry.stamp)) {
+      cache.has_racy_entries_ = true;
+      continue;
+    }
+    cache.entries.insert_or_assign(std::string(at, line_end), entry);
+  }
+  return cache;
+}
+
+std::string StatCache::Render() const {
+  std::vector<const std::pair<const std::string, Entry>*> sorted;
+  sorted.reserve(entries.size());
+  for (const auto& entry : entries) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string text(kStatCacheHeader);
+  for (const auto* entry : sorted) {
+    const auto& [stamp, hash] = entry->second;
+    fmt::format_to(std::back_inserter(text), "{:016x} {:016x} {} {} {} {} {} {:o} {}\n", hash.high, hash.low,
+                   stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode, stamp.device, stamp.mode, entry->first);
+  }
+  return text;
+}
+
+const StatCache::Entry* StatCache::Trusted(std::string_view path) const {
+  auto it = entries.find(path);
+  return it == entries.end() ? nullptr : &it->second;
+}
+
 Manifest Manifest::Read(const fs::path& directory) {
   Manifest manifest;
   std::optional<std::string> text = ReadWholeFile(directory / kFileName);
@@ -78,7 +173,7 @@ std::string Manifest::Render() const {
 // this is on the path of every build: one open, one fstat and reads of the
 // expected size plus one byte, without iostreams; a file of another size is
 // stale without being read.
-FileState CompareWithDisk(const char* path, const MemorySink::File& file) {
+FileState CompareWithDisk(const char* path, const MemorySink::File& file, DiskStamp* stamp) {
   int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return FileState::Missing;
   struct stat info {};
@@ -117,6 +212,7 @@ FileState CompareWithDisk(const char* path, const MemorySink::File& file) {
     }
     if (state == FileState::Current && compared != expected.size()) state = FileState::Stale;
   }
+  if (stamp && state == FileState::Current) *stamp = StampOf(info);
   ::close(fd);
   return state;
 }
@@ -125,18 +221,16 @@ DiskComparer::~DiskComparer() {
   if (worker_.joinable()) Finish();
 }
 
-void DiskComparer::Add(std::string path, const MemorySink::File& file) {
+void DiskComparer::Add(std::string path, std::string_view key, const MemorySink::File& file) {
+  std::lock_guard lock(mutex_);
   if (pending_.empty()) pending_.reserve(kBatch);
-  pending_.push_back({std::move(path), &file});
-  if (pending_.size() == kBatch) Flush();
+  pending_.push_back({std::move(path), key, &file, {}});
+  if (pending_.size() == kBatch) FlushLocked();
 }
 
-void DiskComparer::Flush() {
+void DiskComparer::FlushLocked() {
   if (pending_.empty()) return;
-  {
-    std::lock_guard lock(mutex_);
-    batches_.push_back(std::make_unique<Batch>(std::move(pending_)));
-  }
+  batches_.push_back(std::make_unique<Batch>(std::move(pending_)));
   pending_.clear();
   if (!worker_.joinable()) {
     worker_ = std::thread([this] { Work(); });
@@ -145,8 +239,29 @@ void DiskComparer::Flush() {
   }
 }
 
-void DiskComparer::Compare(Batch& batch) {
-  for (Job& job : batch) job.state = CompareWithDisk(job.path.c_str(), *job.file);
+void DiskComparer::Compare(Batch& batch) const {
+  for (Job& job : batch) Compare(job);
+}
+
+void DiskComparer::Compare(Job& job) const {
+  const MemorySink::File& file = *job.file;
+  job.check.hash = HashContents(file.contents);
+  if (const StatCache::Entry* known = cache_ ? cache_->Trusted(job.key) : nullptr) {
+    std::optional<DiskStamp> now = StampOf(job.path.c_str());
+    if (!now) {
+      job.check.state = FileState::Missing;
+      return;
+    }
+    if (*now == known->stamp) {
+      // Unchanged since the last build saw it with that hash.
+      bool same = known->hash == job.check.hash && now->size == file.contents.size() &&
+                  fs::perms(now->mode & 0777) == PermissionsFor(file.mode);
+      job.check.state = same ? FileState::Current : FileState::Stale;
+      job.check.stamp = *now;
+      return;
+    }
+  }
+  job.check.state = CompareWithDisk(job.path.c_str(), file, &job.check.stamp);
 }
 
 void DiskComparer::Work() {
@@ -162,25 +277,25 @@ void DiskComparer::Work() {
   }
 }
 
-std::unordered_map<const MemorySink::File*, FileState> DiskComparer::Finish() {
+std::unordered_map<const MemorySink::File*, FileCheck> DiskComparer::Finish() {
+  std::unique_lock lock(mutex_);
   if (worker_.joinable()) {
-    Flush();
-    {
-      std::lock_guard lock(mutex_);
-      closed_ = true;
-    }
+    FlushLocked();
+    closed_ = true;
+    lock.unlock();
     queued_.notify_one();
     worker_.join();
+    lock.lock();
   } else {
     Compare(pending_);
     batches_.push_back(std::make_unique<Batch>(std::move(pending_)));
     pending_.clear();
   }
-  std::unordered_map<const MemorySink::File*, FileState> states;
+  std::unordered_map<const MemorySink::File*, FileCheck> checks;
   for (const auto& batch : batches_) {
-    for (const Job& job : *batch) states.emplace(job.file, job.state);
+    for (const Job& job : *batch) checks.emplace(job.file, job.check);
   }
-  return states;
+  return checks;
 }
 
 FileState CompareWithDisk(const fs::path& path, const MemorySink::File& file) {

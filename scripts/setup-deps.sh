@@ -15,7 +15,7 @@ packages=(
     # frontend (ANTLR 4 tool and C++ runtime)
     antlr4 libantlr4-runtime-dev
     # libraries
-    libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libfmt-dev libjemalloc-dev
+    libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libfmt-dev libjemalloc-dev libxxhash-dev
     # unit tests
     libgtest-dev googletest
     # benchmark (bench/)

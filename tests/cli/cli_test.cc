@@ -1,6 +1,8 @@
 // The command line as a user meets it: exit codes, help, output writing.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <fstream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -249,6 +251,53 @@ TEST(BuildTool, PruneRemovesOnlyFilesStackcWrote) {
   EXPECT_FALSE(fs::exists(dir.path() / "out/docker-compose.test.yml"));
   EXPECT_EQ(ReadFile(dir.path() / "out/notes.txt"), "mine");
   EXPECT_EQ(RunStackc(dir.path(), {"build", "shop.stack", "-o", "out", "--check", "-t", "compose"}).exit_code, 0);
+}
+
+// The stat cache as a user meets it: written by a build, consulted by the
+// next one (shown by planting a wrong hash, which a real cache never has),
+// blind to nothing a hand edit can do, and never required.
+TEST(BuildTool, StatCacheSkipsReadingUnchangedFilesButSeesEveryEdit) {
+  TempDir dir;
+  WriteShop(dir.path(), true);
+  ASSERT_EQ(RunStackc(dir.path(), {"build", "shop.stack", "-o", "out", "-t", "compose"}).exit_code, 0);
+  fs::path cache = dir.path() / "out/.stackc-cache";
+  std::string text = ReadFile(cache);
+  size_t line = text.find(" docker-compose.yml\n");
+  ASSERT_NE(line, std::string::npos) << text;
+  line = text.rfind('\n', line) + 1;
+  text[line] = text[line] == '0' ? '1' : '0';
+  WriteFile(cache, text);
+  // Dated after every output, so that no entry is too recent to trust.
+  fs::last_write_time(cache, fs::file_time_type::clock::now() + std::chrono::seconds(2));
+  RunResult trusted = RunStackc(dir.path(), {"build", "shop.stack", "-o", "out", "-t", "compose"});
+  EXPECT_EQ(trusted.exit_code, 0);
+  EXPECT_NE(trusted.out.find("wrote     out/docker-compose.yml"), std::string::npos) << trusted.out;
+  EXPECT_NE(trusted.out.find("unchanged out/docker-compose.test.yml"), std::string::npos) << trusted.out;
+
+  // An edit in place that keeps the size and puts the modification time back.
+  fs::last_write_time(cache, fs::file_time_type::clock::now() + std::chrono::seconds(2));
+  fs::path file = dir.path() / "out/docker-compose.yml";
+  std::string before = ReadFile(file);
+  auto modified = fs::last_write_time(file);
+  {
+    std::fstream edit(file, std::ios::in | std::ios::out | std::ios::binary);
+    edit.seekp(static_cast<std::streamoff>(before.size() - 2));
+    edit << (before[before.size() - 2] == 'x' ? 'y' : 'x');
+  }
+  fs::last_write_time(file, modified);
+  RunResult check = RunStackc(dir.path(), {"build", "shop.stack", "-o", "out", "--check", "-t", "compose"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_EQ(check.out,
+            "stale:   out/docker-compose.yml\n"
+            "out is out of date: run stackc build without --check\n");
+  ASSERT_EQ(RunStackc(dir.path(), {"build", "shop.stack", "-o", "out", "-t", "compose"}).exit_code, 0);
+  EXPECT_EQ(ReadFile(file), before);
+
+  fs::remove(cache);
+  RunResult without = RunStackc(dir.path(), {"build", "shop.stack", "-o", "out", "-t", "compose"});
+  EXPECT_EQ(without.exit_code, 0);
+  EXPECT_EQ(without.out.find("wrote"), std::string::npos) << without.out;
+  EXPECT_TRUE(fs::exists(cache));
 }
 
 TEST(BuildTool, StdoutFramesEveryFileAndWritesNothing) {

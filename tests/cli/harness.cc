@@ -64,8 +64,12 @@ std::map<std::string, std::string> ReadTree(const fs::path& root) {
   std::map<std::string, std::string> files;
   if (!fs::exists(root)) return files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    // The manifest is bookkeeping of the output directory, not output.
-    if (entry.is_regular_file() && entry.path().filename() != ".stackc-manifest") files[fs::relative(entry.path(), root).generic_string()] = ReadFile(entry.path());
+    // The manifest and the stat cache are bookkeeping of the output
+    // directory, not output.
+    std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name != ".stackc-manifest" && name != ".stackc-cache") {
+      files[fs::relative(entry.path(), root).generic_string()] = ReadFile(entry.path());
+    }
   }
   return files;
 }

@@ -1,7 +1,11 @@
 #include "driver/output.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <tuple>
 
 #include <filesystem>
 #include <fstream>
@@ -72,13 +76,125 @@ TEST_F(DiskComparerTest, FindsCurrentStaleAndMissingFilesWithAndWithoutItsThread
     }
 
     DiskComparer comparer;
-    for (const auto& [path, file] : files) comparer.Add(path, file);
-    auto states = comparer.Finish();
-    ASSERT_EQ(states.size(), files.size());
+    for (const auto& [path, file] : files) comparer.Add(path, path, file);
+    auto checks = comparer.Finish();
+    ASSERT_EQ(checks.size(), files.size());
     for (size_t i = 0; i < files.size(); ++i) {
-      EXPECT_EQ(states.at(&files[i].second), expected[i]) << files[i].first;
+      const FileCheck& check = checks.at(&files[i].second);
+      EXPECT_EQ(check.state, expected[i]) << files[i].first;
+      EXPECT_EQ(check.hash, HashContents(files[i].second.contents)) << files[i].first;
+      if (check.state == FileState::Current) {
+        EXPECT_EQ(check.stamp, StampOf(files[i].first.c_str())) << files[i].first;
+      }
     }
   }
+}
+
+// The cache file's own time decides which entries are trusted: those that
+// changed before it was written.
+class StatCacheTest : public DiskComparerTest {
+ protected:
+  // Writes `cache` and dates the file one second after the newest change,
+  // so that every entry is older than it.
+  void Save(const StatCache& cache, fs::file_time_type written) {
+    std::string path = Put(std::string(StatCache::kFileName), cache.Render());
+    fs::last_write_time(path, written);
+  }
+  StatCache CacheOf(const std::vector<std::pair<std::string, std::string>>& files) {
+    StatCache cache;
+    for (const auto& [name, contents] : files) {
+      cache.entries[name] = {*StampOf((directory_ / name).c_str()), HashContents(contents)};
+    }
+    return cache;
+  }
+  fs::file_time_type Later() { return fs::file_time_type::clock::now() + std::chrono::seconds(1); }
+};
+
+TEST_F(StatCacheTest, ReadsBackWhatItRendersIncludingPathsWithSpaces) {
+  Put("a.yaml", "a: 1\n");
+  Put("with space.sh", "echo\n", fs::perms(0755));
+  StatCache cache = CacheOf({{"a.yaml", "a: 1\n"}, {"with space.sh", "echo\n"}});
+  Save(cache, Later());
+  StatCache read = StatCache::Read(directory_);
+  EXPECT_EQ(read.entries, cache.entries);
+  EXPECT_FALSE(read.has_racy_entries());
+  ASSERT_NE(read.Trusted("with space.sh"), nullptr);
+  EXPECT_EQ(read.Trusted("with space.sh")->stamp.mode & 0777, 0755u);
+  EXPECT_EQ(read.Trusted("absent"), nullptr);
+  EXPECT_EQ(read.Render(), cache.Render());
+}
+
+TEST_F(StatCacheTest, DoesNotTrustEntriesAsRecentAsTheCacheItself) {
+  Put("old.yaml", "a: 1\n");
+  Put("new.yaml", "b: 1\n");
+  StatCache cache = CacheOf({{"old.yaml", "a: 1\n"}, {"new.yaml", "b: 1\n"}});
+  // The cache file is dated to the very nanosecond new.yaml changed, as if
+  // both happened in one tick; old.yaml changed a microsecond before.
+  uint64_t tick = cache.entries["new.yaml"].stamp.ctime_ns;
+  cache.entries["old.yaml"].stamp.ctime_ns = tick - 1000;
+  std::string path = Put(std::string(StatCache::kFileName), cache.Render());
+  struct timespec times[2] = {{0, UTIME_OMIT},
+                              {static_cast<time_t>(tick / 1000000000u), static_cast<long>(tick % 1000000000u)}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  StatCache read = StatCache::Read(directory_);
+  EXPECT_TRUE(read.has_racy_entries());
+  EXPECT_NE(read.Trusted("old.yaml"), nullptr);
+  EXPECT_EQ(read.Trusted("new.yaml"), nullptr);
+}
+
+TEST_F(StatCacheTest, IgnoresAFileOfAnotherFormatAndTornLines) {
+  Put(std::string(StatCache::kFileName), "something else\n");
+  EXPECT_TRUE(StatCache::Read(directory_).entries.empty());
+  Put("a.yaml", "a: 1\n");
+  std::string text = CacheOf({{"a.yaml", "a: 1\n"}}).Render();
+  Put(std::string(StatCache::kFileName), text + "0123 4567 not numbers\n" + text.substr(text.find('\n') + 1, 20));
+  fs::last_write_time(directory_ / StatCache::kFileName, Later());
+  StatCache read = StatCache::Read(directory_);
+  EXPECT_EQ(read.entries.size(), 1u);
+  EXPECT_NE(read.Trusted("a.yaml"), nullptr);
+}
+
+// A file whose stat matches its entry is judged by the hash alone: shown
+// here by entries that lie about the contents, which a real cache never
+// does. Any change to the file since (even one that keeps its size and
+// modification time) sends it back to a full comparison.
+TEST_F(StatCacheTest, ComparerTrustsUnchangedFilesAndReadsChangedOnes) {
+  Put("same.yaml", "x: 1\n");
+  Put("lied-current.yaml", "different\n");  // the size of what is generated
+  Put("lied-stale.yaml", "x: 1\n");
+  Put("edited.yaml", "x: 1\n");
+  Put("chmodded.sh", "echo\n", fs::perms(0755));
+  Put("deleted.yaml", "x: 1\n");
+  StatCache cache = CacheOf({{"same.yaml", "x: 1\n"},
+                             {"lied-current.yaml", "generated\n"},
+                             {"lied-stale.yaml", "x: 2\n"},
+                             {"edited.yaml", "x: 1\n"},
+                             {"chmodded.sh", "echo\n"},
+                             {"deleted.yaml", "x: 1\n"}});
+  Save(cache, Later());
+  StatCache read = StatCache::Read(directory_);
+  ASSERT_EQ(read.entries.size(), 6u);
+
+  // In place, same size, modification time put back: only ctime tells.
+  fs::path edited = directory_ / "edited.yaml";
+  auto modified = fs::last_write_time(edited);
+  { std::fstream(edited, std::ios::in | std::ios::out | std::ios::binary).seekp(3) << '2'; }
+  fs::last_write_time(edited, modified);
+  fs::permissions(directory_ / "chmodded.sh", fs::perms(0644));
+  fs::remove(directory_ / "deleted.yaml");
+
+  std::vector<std::tuple<std::string, MemorySink::File, FileState>> files = {
+      {"same.yaml", {"x: 1\n", FileMode::Regular}, FileState::Current},
+      {"lied-current.yaml", {"generated\n", FileMode::Regular}, FileState::Current},
+      {"lied-stale.yaml", {"x: 1\n", FileMode::Regular}, FileState::Stale},
+      {"edited.yaml", {"x: 1\n", FileMode::Regular}, FileState::Stale},
+      {"chmodded.sh", {"echo\n", FileMode::Executable}, FileState::Stale},
+      {"deleted.yaml", {"x: 1\n", FileMode::Regular}, FileState::Missing},
+  };
+  DiskComparer comparer(&read);
+  for (const auto& [name, file, state] : files) comparer.Add((directory_ / name).string(), name, file);
+  auto checks = comparer.Finish();
+  for (const auto& [name, file, state] : files) EXPECT_EQ(checks.at(&file).state, state) << name;
 }
 
 TEST(MemorySink, KeepsTheFirstOfTwoWritesToOnePathAndReportsTheSecond) {
