@@ -1,6 +1,9 @@
 #include "driver/compilation.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <set>
 #include <tuple>
 
@@ -61,14 +64,18 @@ void Compilation::FreeSyntax() {
 
 void Compilation::Emit(const Backend& backend, std::string_view target, const std::string& profile,
                        const EmitOptions& options, MemorySink& out) {
-  const ir::Stack* stack = stacks_.at(profile).get();
   DiagnosticEngine diags;
-  backend.Emit(*stack, options, out, diags);
+  RunBackend(backend, target, *stacks_.at(profile), options, out, diags);
+  Merge(diags, profile);
+}
+
+void Compilation::RunBackend(const Backend& backend, std::string_view target, const ir::Stack& stack,
+                             const EmitOptions& options, MemorySink& out, DiagnosticEngine& diags) {
+  backend.Emit(stack, options, out, diags);
   for (const std::string& path : out.duplicates()) {
     diags.Report(DiagKind::CannotWriteOutput, {},
                  fmt::format("the {} target wrote '{}' twice; the first is kept (a bug of stackc)", target, path));
   }
-  Merge(diags, profile);
 }
 
 GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& backends, const std::string& profile,
@@ -88,24 +95,49 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
   }
   if (options.free_syntax) FreeSyntax();
 
+  // Backends may run on two threads (below), and asking for a profile
+  // lowers it when the syntax trees are still there.
+  std::mutex lowering;
   EmitOptions emit;
   emit.source_name = source_name;
-  emit.stack_for_profile = [this, &profile, &sets](std::string_view other) -> const ir::Stack* {
+  emit.stack_for_profile = [this, &profile, &sets, &lowering](std::string_view other) -> const ir::Stack* {
     if (other != profile && !HasProfile(other)) return nullptr;
+    std::lock_guard lock(lowering);
     return StackFor(std::string(other), sets);
   };
-  GeneratedFiles generated;
-  for (size_t i = 0; i < backends.size(); ++i) {
-    std::string target(backends[i]->name);
-    MemorySink sink;
-    if (options.on_generated) {
-      sink = MemorySink(
-          [&](const std::string& path, const MemorySink::File& file) { options.on_generated(target, path, file); });
+
+  // The backends only read the IR, each writes its own sink and
+  // diagnostics, and the observer is told which target a file is of; so a
+  // large stack's backends share the two cores, each thread taking the next
+  // backend not yet started. Diagnostics are merged and files returned in
+  // the backends' order whatever the threads did. A small stack does not
+  // pay for starting a thread.
+  size_t count = backends.size();
+  std::vector<MemorySink> sinks(count);
+  std::vector<DiagnosticEngine> found(count);
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < count;) {
+      std::string_view target = backends[i]->name;
+      if (options.on_generated) {
+        sinks[i] = MemorySink([&options, target](const std::string& path, const MemorySink::File& file) {
+          options.on_generated(std::string(target), path, file);
+        });
+      }
+      RunBackend(*created[i], target, stack, emit, sinks[i], found[i]);
     }
-    Emit(*created[i], target, profile, emit, sink);
+  };
+  std::thread helper;
+  if (count > 1 && stack.components().size() >= options.components_for_two_threads) helper = std::thread(run);
+  run();
+  if (helper.joinable()) helper.join();
+
+  GeneratedFiles generated;
+  for (size_t i = 0; i < count; ++i) {
+    Merge(found[i], profile);
     // Moving the map keeps its nodes, so the files stay where the observer
     // saw them.
-    generated[target] = sink.TakeFiles();
+    generated[std::string(backends[i]->name)] = sinks[i].TakeFiles();
   }
   return generated;
 }

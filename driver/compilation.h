@@ -30,6 +30,11 @@ struct EmitAllOptions {
   /// components they are a fifth of the memory. Later calls can only use
   /// the profiles lowered by then.
   bool free_syntax = false;
+  /// A stack of this many components or more has its backends run on two
+  /// threads, and `on_generated` must then be safe to call from both.
+  /// Measured on two cores: no gain at 1000 components, 3% at 2000, 11%
+  /// at 5000.
+  size_t components_for_two_threads = 2000;
 };
 
 class Compilation {
@@ -70,6 +75,10 @@ class Compilation {
   const LoadedModules& modules() const { return modules_; }
 
  private:
+  /// Emit without merging the diagnostics: safe to run beside another.
+  static void RunBackend(const Backend& backend, std::string_view target, const ir::Stack& stack,
+                         const EmitOptions& options, MemorySink& out, DiagnosticEngine& diags);
+
   SourceManager sources_;
   DiagnosticEngine diags_;
   LoadedModules modules_;

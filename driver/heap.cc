@@ -17,11 +17,14 @@
 // settings: memory comes in transparent huge pages (a page touched for the
 // first time costs the kernel far more than any allocator's bookkeeping),
 // and freed memory is kept for reuse rather than given back to the kernel
-// during a run that ends in a fraction of a second. jemalloc reads them
-// from this symbol when it starts.
+// during a run that ends in a fraction of a second; and one arena for all
+// threads, so that the backends running beside each other on a large stack
+// both reuse the memory the syntax trees left (5000 components: 260 ms
+// with an arena per thread, 244 ms with one). jemalloc reads them from
+// this symbol when it starts.
 extern "C" {
 extern const char* malloc_conf;
-const char* malloc_conf = "thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1";
+const char* malloc_conf = "thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1,narenas:1";
 }
 #endif
 

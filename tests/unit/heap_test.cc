@@ -42,6 +42,7 @@ TEST(Heap, JemallocRunsWithTheSettingsOfHeapCc) {
   EXPECT_EQ(std::string(ReadSetting<const char*>("opt.metadata_thp")), "always");
   EXPECT_EQ(ReadSetting<ssize_t>("opt.dirty_decay_ms"), -1);
   EXPECT_EQ(ReadSetting<ssize_t>("opt.muzzy_decay_ms"), -1);
+  EXPECT_EQ(ReadSetting<unsigned>("opt.narenas"), 1u);
 }
 #else
 // PrepareHeap only acts where it sees glibc; a build that quietly skipped it
