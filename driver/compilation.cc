@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <set>
@@ -82,22 +83,28 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
                                     const std::vector<std::pair<std::string, std::string>>& sets,
                                     const std::string& source_name, const EmitAllOptions& options) {
   const ir::Stack& stack = *stacks_.at(profile);
-  // The other profiles are lowered before anything is generated, so that
-  // the syntax trees can be freed first. (Lowering them on a second thread
-  // meanwhile was slower: that thread's memory comes from a malloc arena of
-  // its own, all of it fresh.)
+  size_t count = backends.size();
   std::vector<std::unique_ptr<Backend>> created;
-  for (const BackendEntry* entry : backends) {
-    created.push_back(entry->create());
+  std::vector<std::string> others;  // profiles the backends list besides `profile`
+  std::vector<bool> needs_others(count);
+  for (size_t i = 0; i < count; ++i) {
+    created.push_back(backends[i]->create());
     for (const std::string& other : created.back()->ProfilesUsed(stack)) {
-      if (other != profile && HasProfile(other)) StackFor(other, sets);
+      if (other == profile || !HasProfile(other)) continue;
+      needs_others[i] = true;
+      if (std::find(others.begin(), others.end(), other) == others.end()) others.push_back(other);
     }
   }
-  if (options.free_syntax) FreeSyntax();
 
-  // Backends may run on two threads (below), and asking for a profile
-  // lowers it when the syntax trees are still there.
+  // Every profile a backend lists is lowered before the syntax trees are
+  // freed; asking for a profile later lowers it only while they are there.
+  // Both happen under `lowering`, since backends may run on two threads.
   std::mutex lowering;
+  auto lower_others = [&] {
+    std::lock_guard lock(lowering);
+    for (const std::string& other : others) StackFor(other, sets);
+    if (options.free_syntax) FreeSyntax();
+  };
   EmitOptions emit;
   emit.source_name = source_name;
   emit.stack_for_profile = [this, &profile, &sets, &lowering](std::string_view other) -> const ir::Stack* {
@@ -106,18 +113,27 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
     return StackFor(std::string(other), sets);
   };
 
-  // The backends only read the IR, each writes its own sink and
-  // diagnostics, and the observer is told which target a file is of; so a
-  // large stack's backends share the two cores, each thread taking the next
-  // backend not yet started. Diagnostics are merged and files returned in
-  // the backends' order whatever the threads did. A small stack does not
-  // pay for starting a thread.
-  size_t count = backends.size();
+  // A large stack uses both cores: a second thread lowers the other
+  // profiles while the first generates the targets that need none, then
+  // both take the next backend not yet started (those that need the other
+  // profiles last, waiting until they are lowered). The backends only read
+  // the IR and each writes its own sink and diagnostics, which are merged
+  // and returned in the backends' order whatever the threads did. A small
+  // stack does not pay for starting a thread: it lowers everything, frees
+  // the syntax trees, then generates.
+  bool two_threads = count > 1 && stack.components().size() >= options.components_for_two_threads;
+  std::vector<size_t> order(count);
+  for (size_t i = 0; i < count; ++i) order[i] = i;
+  std::stable_partition(order.begin(), order.end(), [&](size_t i) { return !needs_others[i]; });
+  std::promise<void> lowered;
+  std::shared_future<void> others_ready = lowered.get_future().share();
   std::vector<MemorySink> sinks(count);
   std::vector<DiagnosticEngine> found(count);
   std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < count;) {
+  auto generate = [&] {
+    for (size_t taken; (taken = next.fetch_add(1)) < count;) {
+      size_t i = order[taken];
+      if (needs_others[i]) others_ready.wait();
       std::string_view target = backends[i]->name;
       if (options.on_generated) {
         sinks[i] = MemorySink([&options, target](const std::string& path, const MemorySink::File& file) {
@@ -127,10 +143,19 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
       RunBackend(*created[i], target, stack, emit, sinks[i], found[i]);
     }
   };
-  std::thread helper;
-  if (count > 1 && stack.components().size() >= options.components_for_two_threads) helper = std::thread(run);
-  run();
-  if (helper.joinable()) helper.join();
+  if (two_threads) {
+    std::thread helper([&] {
+      lower_others();
+      lowered.set_value();
+      generate();
+    });
+    generate();
+    helper.join();
+  } else {
+    lower_others();
+    lowered.set_value();
+    generate();
+  }
 
   GeneratedFiles generated;
   for (size_t i = 0; i < count; ++i) {
