@@ -39,7 +39,6 @@ TEST(Heap, MallocIsJemallocs) {
 
 TEST(Heap, JemallocRunsWithTheSettingsOfHeapCc) {
   EXPECT_EQ(std::string(ReadSetting<const char*>("opt.thp")), "always");
-  EXPECT_EQ(std::string(ReadSetting<const char*>("opt.metadata_thp")), "always");
   EXPECT_EQ(ReadSetting<ssize_t>("opt.dirty_decay_ms"), -1);
   EXPECT_EQ(ReadSetting<ssize_t>("opt.muzzy_decay_ms"), -1);
   EXPECT_EQ(ReadSetting<unsigned>("opt.narenas"), 1u);
