@@ -71,16 +71,17 @@ measure() {
     # memory, and bash's clock the time.
     /usr/bin/time -f '%M' -o "$work/mem" "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null 2>&1
     peak=$(tail -n 1 "$work/mem")
-    for ((i = 0; i < runs; i++)); do
-        local start=$EPOCHREALTIME
-        "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null 2>&1
-        t=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", (e - s) * 1000 }')
-        [[ -z "$best" ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }' && best=$t
-    done
     if command -v hyperfine >/dev/null 2>&1; then
         hyperfine -N -w 2 -r "$runs" --export-json "$work/h.json" \
             "${cmd[*]} $stack -t $targets -o $out" >/dev/null 2>&1
         best=$(python3 -c 'import json,sys; print("%.1f" % (min(json.load(open(sys.argv[1]))["results"][0]["times"]) * 1000))' "$work/h.json")
+    else
+        for ((i = 0; i < runs; i++)); do
+            local start=$EPOCHREALTIME
+            "${cmd[@]}" "$stack" -t "$targets" -o "$out" >/dev/null 2>&1
+            t=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", (e - s) * 1000 }')
+            [[ -z "$best" ]] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }' && best=$t
+        done
     fi
     echo "$best $peak"
 }
