@@ -167,6 +167,18 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
   return generated;
 }
 
+void Compilation::CheckProfiles(const std::string& profile,
+                                const std::vector<std::pair<std::string, std::string>>& sets,
+                                const std::vector<const BackendEntry*>& backends, const std::string& source_name) {
+  std::vector<std::string> profiles{profile};
+  if (profile.empty()) {
+    for (const std::string& name : ProfileNames()) profiles.push_back(name);
+  }
+  for (const std::string& name : profiles) {
+    if (StackFor(name, sets)) EmitAll(backends, name, sets, source_name);
+  }
+}
+
 // The same problem found under several profiles is reported once; one found
 // only under a profile other than the one asked for says which.
 void Compilation::Merge(const DiagnosticEngine& found, const std::string& profile) {

@@ -20,13 +20,14 @@
 #include "frontend/diag/render.h"
 #include "frontend/load/loader.h"
 #include "ir/graph_text.h"
+#include "lsp/server.h"
 
 namespace stackc {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kVersion = "0.1.0";
+constexpr std::string_view kVersion = STACKC_VERSION;
 
 struct Options {
   std::string stack;
@@ -66,6 +67,23 @@ int WriteOutputs(const Options& options, const GeneratedFiles& generated, const 
 std::string Shown(const Options& options, const std::string& relative);
 int RunCheck(const Options& options, Terminal& terminal);
 int RunGraph(const Options& options, Terminal& terminal);
+
+constexpr std::string_view kLspUsage =
+    "usage: stackc lsp [--stdio]\n"
+    "\n"
+    "Runs the language server on standard input and output, for editors: it\n"
+    "publishes the diagnostics of `stackc check` as a stack file is edited, formats\n"
+    "it as `stackc fmt` does, and answers hover and go-to-definition. --stdio,\n"
+    "which editors pass, is the only transport and may be left out.\n";
+
+int RunLsp(const std::vector<std::string>& args, Terminal& terminal) {
+  for (const std::string& arg : args) {
+    if (arg == "--stdio") continue;
+    terminal.err << fmt::format("stackc lsp: unexpected argument '{}'\n{}", arg, kLspUsage);
+    return kExitUsage;
+  }
+  return lsp::Serve(std::cin, terminal.out);
+}
 
 const Subcommand kSubcommands[] = {
     {"build", "compile a stack file into deployment files",
@@ -115,6 +133,8 @@ const Subcommand kSubcommands[] = {
      &RunGraph, false},
     {"fmt", "format stack files in the canonical layout", kFmtUsage, nullptr, false, &RunFmt},
     {"diff", "show what a change to a stack file does to the deployment", kDiffUsage, nullptr, false, &RunDiff},
+    {"lsp", "run the language server (for editors) on standard input and output", kLspUsage, nullptr, false,
+     &RunLsp},
 };
 
 std::string MainUsage() {
@@ -386,17 +406,8 @@ int RunCheck(const Options& options, Terminal& terminal) {
   DiskFileReader reader;
   compilation.set_primary_profile(options.profile);
   if (compilation.Load(options.stack, reader)) {
-    std::vector<std::string> profiles{options.profile};
-    if (options.profile.empty()) {
-      for (const std::string& profile : compilation.ProfileNames()) profiles.push_back(profile);
-    }
-    // What the targets cannot express is part of the check, so every
-    // available backend runs too, into a sink that is thrown away.
-    std::vector<const BackendEntry*> backends = SelectTargets({"all"}).backends;
-    for (const std::string& profile : profiles) {
-      if (!compilation.StackFor(profile, options.sets)) continue;
-      compilation.EmitAll(backends, profile, options.sets, fs::path(options.stack).filename().string());
-    }
+    compilation.CheckProfiles(options.profile, options.sets, SelectTargets({"all"}).backends,
+                              fs::path(options.stack).filename().string());
   }
   PrintDiagnostics(compilation, options, terminal);
   int status = compilation.diags().HasErrors() ? kExitInputErrors : kExitSuccess;

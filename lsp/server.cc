@@ -1,0 +1,430 @@
+#include "lsp/server.h"
+
+#include <algorithm>
+#include <istream>
+#include <ostream>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "backends/backend.h"
+#include "driver/compilation.h"
+#include "frontend/format/formatter.h"
+#include "frontend/sema/schema.h"
+#include "lsp/protocol.h"
+
+namespace stackc::lsp {
+namespace {
+
+using nlohmann::json;
+
+// JSON-RPC and LSP error codes.
+constexpr int kInvalidRequest = -32600;
+constexpr int kMethodNotFound = -32601;
+constexpr int kInvalidParams = -32602;
+constexpr int kServerNotInitialized = -32002;
+
+struct RpcError {
+  int code;
+  std::string message;
+};
+
+// Open documents are read from memory, everything else from disk, so that
+// a module imported by the stack being edited is checked as it is in the
+// editor.
+class DocumentReader : public FileReader {
+ public:
+  explicit DocumentReader(std::map<std::string, const std::string*> open) : open_(std::move(open)) {}
+  std::optional<std::string> Read(const std::string& path) const override {
+    auto it = open_.find(path);
+    if (it != open_.end()) return *it->second;
+    return disk_.Read(path);
+  }
+
+ private:
+  std::map<std::string, const std::string*> open_;
+  DiskFileReader disk_;
+};
+
+std::string PathOf(const std::string& uri) { return PathOfUri(uri).value_or(uri); }
+
+int SeverityOf(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return 1;
+    case Severity::Warning: return 2;
+    case Severity::Note: return 3;
+  }
+  return 1;
+}
+
+// What the cursor is on, found by walking the syntax tree of the document.
+struct Target {
+  enum Kind { None, ComponentName, TemplateName, ParamName, Attribute, Property } kind = None;
+  const ast::Ident* ident = nullptr;   // under the cursor
+  std::string name;                    // the component, template or param it names
+  std::string attribute;               // Attribute: the part after the component
+  std::optional<ast::ComponentKind> component_kind;  // Property: of the enclosing component
+};
+
+Target Named(Target::Kind kind, const ast::Ident& ident, std::string name, std::string attribute = {},
+             std::optional<ast::ComponentKind> component_kind = {}) {
+  return {kind, &ident, std::move(name), std::move(attribute), component_kind};
+}
+
+bool Contains(const SourceRange& range, FileId file, uint32_t offset) {
+  return range.file == file && range.begin <= offset && offset <= range.end;
+}
+
+class TargetFinder {
+ public:
+  TargetFinder(FileId file, uint32_t offset) : file_(file), offset_(offset) {}
+
+  Target Find(const ast::Module& module) {
+    for (const ast::ComponentDecl& c : module.components) {
+      if (Hit(c.name)) return Named(Target::ComponentName, c.name, c.name.name);
+      if (c.base && Hit(*c.base)) return Named(Target::TemplateName, *c.base, c.base->name);
+      Walk(c.body, c.kind);
+    }
+    for (const ast::TemplateDecl& t : module.templates) {
+      if (Hit(t.name)) return Named(Target::TemplateName, t.name, t.name.name);
+      if (Hit(t.base)) return Named(Target::TemplateName, t.base, t.base.name);
+      Walk(t.body, std::nullopt);
+    }
+    for (const ast::ParamDecl& p : module.params) {
+      if (Hit(p.name)) return Named(Target::ParamName, p.name, p.name.name);
+      if (p.default_value) Walk(*p.default_value);
+    }
+    for (const ast::ProfileDecl& profile : module.profiles) {
+      for (const ast::Override& o : profile.overrides) {
+        WalkPath(o.path);
+        if (o.value) Walk(*o.value);
+      }
+    }
+    for (const ast::SettingsDecl& s : module.settings) Walk(s.body, std::nullopt);
+    return found_;
+  }
+
+ private:
+  bool Hit(const ast::Ident& ident) const { return Contains(ident.range, file_, offset_); }
+
+  void Walk(const ast::Block& block, std::optional<ast::ComponentKind> kind) {
+    for (const ast::Member& member : block.members) {
+      if (found_.kind != Target::None) return;
+      if (Hit(member.name)) {
+        found_ = Named(Target::Property, member.name, member.name.name, "", kind);
+        return;
+      }
+      if (member.value) Walk(*member.value);
+      // A nested block (a target's own settings) is not the component's.
+      if (member.block) Walk(*member.block, std::nullopt);
+    }
+  }
+
+  void Walk(const ast::Expr& expr) {
+    if (found_.kind != Target::None || !Contains(expr.range, file_, offset_)) return;
+    WalkPath(expr.path);
+    for (const ast::StringPart& part : expr.parts) WalkPath(part.path);
+    for (const ast::ExprPtr& item : expr.items) Walk(*item);
+    for (const ast::MapEntry& entry : expr.entries) Walk(*entry.value);
+  }
+
+  // `name.attribute`, `name`, `self.x`: the first part names a component or
+  // a param.
+  void WalkPath(const std::vector<ast::Ident>& path) {
+    if (found_.kind != Target::None || path.empty() || path[0].name == "self") return;
+    for (size_t i = 0; i < path.size(); ++i) {
+      if (!Hit(path[i])) continue;
+      if (i == 0) {
+        found_ = Named(Target::ComponentName, path[0], path[0].name);
+      } else {
+        found_ = Named(Target::Attribute, path[i], path[0].name, path[i].name);
+      }
+      return;
+    }
+  }
+
+  FileId file_;
+  uint32_t offset_;
+  Target found_;
+};
+
+// A declaration somewhere in the loaded modules.
+struct Declaration {
+  const ast::Ident* name = nullptr;
+  std::string summary;  // "app web", "param tag: string", "template rails: app"
+  std::optional<ast::ComponentKind> kind;
+};
+
+// Components, params and templates share one namespace across a stack's
+// modules, so the first declaration of the name is the one.
+std::optional<Declaration> Declared(const LoadedModules& modules, const SourceManager& sources,
+                                    const Target& target) {
+  for (const ast::Module& module : modules.modules) {
+    for (const ast::ComponentDecl& c : module.components) {
+      if (c.name.name != target.name) continue;
+      std::string summary = fmt::format("{} {}", ast::KindName(c.kind), c.name.name);
+      if (c.base) summary += " : " + c.base->name;
+      return Declaration{&c.name, summary, c.kind};
+    }
+    for (const ast::ParamDecl& p : module.params) {
+      // As written: the name, its type and its default.
+      if (p.name.name == target.name) {
+        std::string_view text = sources.text(p.range.file);
+        return Declaration{&p.name, std::string(text.substr(p.range.begin, p.range.end - p.range.begin)), {}};
+      }
+    }
+    for (const ast::TemplateDecl& t : module.templates) {
+      if (t.name.name == target.name) {
+        return Declaration{&t.name, fmt::format("template {} : {}", t.name.name, t.base.name), {}};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Server::Server(std::ostream& out) : out_(out) {}
+Server::~Server() = default;
+
+bool Server::Handle(const json& message) {
+  if (!message.is_object()) return true;
+  bool is_request = message.contains("id") && message.contains("method");
+  std::string method = message.value("method", "");
+  json params = message.contains("params") ? message["params"] : json::object();
+  if (!is_request) {
+    if (method == "exit") return false;
+    if (!initialized_) return true;  // notifications before initialize are dropped
+    try {
+      Dispatch(method, params);
+    } catch (const RpcError&) {
+      // A notification has no one to report to.
+    } catch (const json::exception&) {
+    }
+    return true;
+  }
+  json response = {{"jsonrpc", "2.0"}, {"id", message["id"]}};
+  try {
+    if (!initialized_ && method != "initialize") {
+      throw RpcError{kServerNotInitialized, "the server is not initialized"};
+    }
+    if (shutdown_requested_) throw RpcError{kInvalidRequest, "the server is shutting down"};
+    response["result"] = Dispatch(method, params);
+  } catch (const RpcError& error) {
+    response["error"] = {{"code", error.code}, {"message", error.message}};
+  } catch (const json::exception& error) {
+    response["error"] = {{"code", kInvalidParams}, {"message", error.what()}};
+  }
+  WriteMessage(out_, response);
+  return true;
+}
+
+json Server::Dispatch(const std::string& method, const json& params) {
+  if (method == "initialize") return Initialize(params);
+  if (method == "shutdown") {
+    shutdown_requested_ = true;
+    return nullptr;
+  }
+  if (method == "textDocument/didOpen") {
+    const json& item = params.at("textDocument");
+    std::string uri = item.at("uri");
+    Document& document = documents_[uri];
+    document.text = item.at("text");
+    document.version = item.value("version", 0);
+    CheckWithImporters(uri);
+    return nullptr;
+  }
+  if (method == "textDocument/didChange") {
+    std::string uri = params.at("textDocument").at("uri");
+    auto it = documents_.find(uri);
+    if (it == documents_.end()) return nullptr;
+    // Full synchronization: the last change holds the whole text.
+    const json& changes = params.at("contentChanges");
+    if (!changes.empty()) it->second.text = changes.back().at("text");
+    it->second.version = params.at("textDocument").value("version", it->second.version);
+    CheckWithImporters(uri);
+    return nullptr;
+  }
+  if (method == "textDocument/didClose") {
+    std::string uri = params.at("textDocument").at("uri");
+    documents_.erase(uri);
+    Notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
+    return nullptr;
+  }
+  if (method == "textDocument/formatting") return Formatting(params);
+  if (method == "textDocument/definition") return Definition(params);
+  if (method == "textDocument/hover") return Hover(params);
+  if (method == "initialized" || method.starts_with("$/")) return nullptr;
+  throw RpcError{kMethodNotFound, fmt::format("stackc does not handle '{}'", method)};
+}
+
+void Server::Notify(const std::string& method, const json& params) {
+  WriteMessage(out_, {{"jsonrpc", "2.0"}, {"method", method}, {"params", params}});
+}
+
+json Server::Initialize(const json&) {
+  initialized_ = true;
+  return {{"capabilities",
+           {{"positionEncoding", "utf-16"},
+            {"textDocumentSync", {{"openClose", true}, {"change", 1}}},
+            {"documentFormattingProvider", true},
+            {"definitionProvider", true},
+            {"hoverProvider", true}}},
+          {"serverInfo", {{"name", "stackc"}, {"version", STACKC_VERSION}}}};
+}
+
+void Server::CheckWithImporters(const std::string& uri) {
+  Check(uri, documents_.at(uri));
+  // Open stacks that import this document see the change too.
+  std::string path = PathOf(uri);
+  for (auto& [other_uri, other] : documents_) {
+    if (other_uri == uri || !other.compilation) continue;
+    const auto& modules = other.compilation->modules().modules;
+    bool imports = std::any_of(modules.begin() + (modules.empty() ? 0 : 1), modules.end(), [&](const ast::Module& m) {
+      return other.compilation->sources().name(m.file) == path;
+    });
+    if (imports) Check(other_uri, other);
+  }
+}
+
+void Server::Check(const std::string& uri, Document& document) {
+  std::map<std::string, const std::string*> open;
+  for (const auto& [other_uri, other] : documents_) open[PathOf(other_uri)] = &other.text;
+  DocumentReader reader(std::move(open));
+  std::string path = PathOf(uri);
+  document.compilation = std::make_unique<Compilation>();
+  if (document.compilation->Load(path, reader)) {
+    std::vector<const BackendEntry*> backends;
+    for (const BackendEntry& entry : Backends()) backends.push_back(&entry);
+    std::string name = path.substr(path.find_last_of('/') + 1);
+    document.compilation->CheckProfiles("", {}, backends, name);
+  }
+  PublishDiagnostics(uri, document);
+}
+
+void Server::PublishDiagnostics(const std::string& uri, const Document& document) {
+  Compilation& compilation = *document.compilation;
+  const SourceManager& sources = compilation.sources();
+  std::string path = PathOf(uri);
+  PositionMap positions(document.text);
+  auto here = [&](const SourceRange& range) { return range.valid() && sources.name(range.file) == path; };
+  auto place = [&](const SourceRange& range) {
+    LineColumn at = sources.Position(range.file, range.begin);
+    return fmt::format("{}:{}:{}", sources.name(range.file), at.line, at.column);
+  };
+  json diagnostics = json::array();
+  for (const Diagnostic& d : compilation.diags().Sorted()) {
+    std::string message = d.message;
+    json range = positions.Range(0, 0);
+    if (here(d.range)) {
+      range = positions.Range(d.range.begin, d.range.end);
+    } else if (d.range.valid()) {
+      // In an imported module: said where, at the top of this document.
+      message = place(d.range) + ": " + message;
+    }
+    for (const DiagNote& note : d.notes) {
+      message += "\nnote: ";
+      if (note.range.valid()) message += place(note.range) + ": ";
+      message += note.message;
+    }
+    diagnostics.push_back({{"range", range},
+                           {"severity", SeverityOf(d.severity)},
+                           {"code", std::string(d.code())},
+                           {"source", "stackc"},
+                           {"message", message}});
+  }
+  Notify("textDocument/publishDiagnostics",
+         {{"uri", uri}, {"version", document.version}, {"diagnostics", diagnostics}});
+}
+
+Server::Document* Server::Find(const json& params) {
+  auto it = documents_.find(params.at("textDocument").at("uri").get<std::string>());
+  return it == documents_.end() ? nullptr : &it->second;
+}
+
+json Server::Formatting(const json& params) {
+  Document* document = Find(params);
+  if (!document) return nullptr;
+  SourceManager sources;
+  FileId file = sources.AddFile(PathOf(params["textDocument"]["uri"]), document->text, true);
+  DiagnosticEngine diags;
+  std::optional<std::string> formatted = FormatStack(file, sources, diags);
+  if (!formatted) return nullptr;  // syntax errors: never formatted
+  if (*formatted == document->text) return json::array();
+  return json::array({{{"range", PositionMap(document->text).Whole()}, {"newText", *formatted}}});
+}
+
+// What is under the LSP `position` in `text`, the document whose last check
+// `compilation` is (a document that did not load has no syntax to search).
+static Target TargetAt(const Compilation& compilation, const std::string& text, const json& position) {
+  if (compilation.modules().modules.empty()) return {};
+  const ast::Module& module = compilation.modules().modules[0];
+  uint32_t offset = PositionMap(text).Offset(position.at("line"), position.at("character"));
+  return TargetFinder(module.file, offset).Find(module);
+}
+
+json Server::Definition(const json& params) {
+  Document* document = Find(params);
+  if (!document) return nullptr;
+  Compilation& compilation = *document->compilation;
+  Target target = TargetAt(compilation, document->text, params.at("position"));
+  if (target.kind == Target::None || target.kind == Target::Property) return nullptr;
+  const ast::Module& module = compilation.modules().modules[0];
+  std::optional<Declaration> declaration = Declared(compilation.modules(), compilation.sources(), target);
+  if (!declaration) return nullptr;
+  FileId file = declaration->name->range.file;
+  if (!compilation.sources().on_disk(file)) return nullptr;  // a module built into stackc
+  const std::string& name = compilation.sources().name(file);
+  const std::string& text = file == module.file ? document->text : compilation.sources().text(file);
+  return {{"uri", file == module.file ? params["textDocument"]["uri"].get<std::string>() : UriOfPath(name)},
+          {"range", PositionMap(text).Range(declaration->name->range.begin, declaration->name->range.end)}};
+}
+
+json Server::Hover(const json& params) {
+  Document* document = Find(params);
+  if (!document) return nullptr;
+  Compilation& compilation = *document->compilation;
+  Target target = TargetAt(compilation, document->text, params.at("position"));
+  std::string text;
+  if (target.kind == Target::Property) {
+    if (!target.component_kind) return nullptr;
+    const PropertySchema* property = SchemaOf(*target.component_kind).FindProperty(target.name);
+    if (!property) return nullptr;
+    text = fmt::format("```\n{} {}: {}\n```\n{}", ast::KindName(*target.component_kind), property->name,
+                       TypeName(property->type), property->doc);
+  } else if (target.kind != Target::None) {
+    std::optional<Declaration> declaration = Declared(compilation.modules(), compilation.sources(), target);
+    if (!declaration) return nullptr;
+    if (target.kind == Target::Attribute) {
+      if (!declaration->kind) return nullptr;
+      const AttributeSchema* attribute = SchemaOf(*declaration->kind).FindAttribute(target.attribute);
+      if (!attribute) return nullptr;
+      text = fmt::format("```\n{}.{}: {}\n```\n{}", target.name, attribute->name, TypeName(attribute->type),
+                         attribute->doc);
+    } else {
+      text = fmt::format("```\n{}\n```", declaration->summary);
+      if (declaration->kind) text += "\n" + std::string(SchemaOf(*declaration->kind).doc);
+    }
+  } else {
+    return nullptr;
+  }
+  return {{"contents", {{"kind", "markdown"}, {"value", text}}},
+          {"range", PositionMap(document->text).Range(target.ident->range.begin, target.ident->range.end)}};
+}
+
+int Serve(std::istream& in, std::ostream& out) {
+  Server server(out);
+  while (std::optional<std::string> body = ReadMessage(in)) {
+    json message = json::parse(*body, nullptr, /*allow_exceptions=*/false);
+    if (message.is_discarded()) {
+      WriteMessage(out, {{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", -32700}, {"message", "parse error"}}}});
+      continue;
+    }
+    if (!server.Handle(message)) return server.exit_code();
+  }
+  // The input ended without `exit`: the client is gone.
+  return 1;
+}
+
+}  // namespace stackc::lsp
