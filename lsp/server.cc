@@ -12,6 +12,7 @@
 #include "driver/compilation.h"
 #include "frontend/format/formatter.h"
 #include "frontend/sema/schema.h"
+#include "lsp/completion.h"
 #include "lsp/protocol.h"
 
 namespace stackc::lsp {
@@ -255,6 +256,7 @@ json Server::Dispatch(const std::string& method, const json& params) {
   if (method == "textDocument/formatting") return Formatting(params);
   if (method == "textDocument/definition") return Definition(params);
   if (method == "textDocument/hover") return Hover(params);
+  if (method == "textDocument/completion") return Completion(params);
   if (method == "initialized" || method.starts_with("$/")) return nullptr;
   throw RpcError{kMethodNotFound, fmt::format("stackc does not handle '{}'", method)};
 }
@@ -270,7 +272,8 @@ json Server::Initialize(const json&) {
             {"textDocumentSync", {{"openClose", true}, {"change", 1}}},
             {"documentFormattingProvider", true},
             {"definitionProvider", true},
-            {"hoverProvider", true}}},
+            {"hoverProvider", true},
+            {"completionProvider", {{"triggerCharacters", {"."}}}}}},
           {"serverInfo", {{"name", "stackc"}, {"version", STACKC_VERSION}}}};
 }
 
@@ -411,6 +414,14 @@ json Server::Hover(const json& params) {
   }
   return {{"contents", {{"kind", "markdown"}, {"value", text}}},
           {"range", PositionMap(document->text).Range(target.ident->range.begin, target.ident->range.end)}};
+}
+
+json Server::Completion(const json& params) {
+  Document* document = Find(params);
+  if (!document) return json::array();
+  const json& position = params.at("position");
+  uint32_t offset = PositionMap(document->text).Offset(position.at("line"), position.at("character"));
+  return Complete(document->text, offset, document->compilation->modules());
 }
 
 int Serve(std::istream& in, std::ostream& out) {

@@ -2,8 +2,8 @@
 // output. It keeps the open documents in memory, checks a document the way
 // `stackc check` does on every change (imports not open in the editor come
 // from disk) and publishes the same diagnostics the CLI prints; it formats
-// with `stackc fmt`'s formatter, and answers hover and go-to-definition from
-// the syntax trees of the last check.
+// with `stackc fmt`'s formatter, answers hover and go-to-definition from the
+// syntax trees of the last check, and completes names (completion.h).
 #pragma once
 
 #include <iosfwd>
@@ -51,6 +51,7 @@ class Server {
   nlohmann::json Formatting(const nlohmann::json& params);
   nlohmann::json Definition(const nlohmann::json& params);
   nlohmann::json Hover(const nlohmann::json& params);
+  nlohmann::json Completion(const nlohmann::json& params);
 
   Document* Find(const nlohmann::json& params);
 

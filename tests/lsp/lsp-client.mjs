@@ -470,6 +470,50 @@ const cases = [
     },
 
     {
+        name: "completion offers what fits where the cursor is",
+        async run() {
+            const uri = uriOf("navigation.stack");
+            const complete = async (text, needle, offset = needle.length) => {
+                await session.notify("textDocument/didChange", {
+                    textDocument: { uri, version: 10 }, contentChanges: [{ text }],
+                });
+                const result = await session.request("textDocument/completion",
+                    { textDocument: { uri }, position: positionOf(text, needle, 0, offset) });
+                const items = Array.isArray(result) ? result : result?.items;
+                check(Array.isArray(items), `completion result: ${JSON.stringify(result)}`);
+                return items;
+            };
+            const labels = (items) => items.map((item) => item.label);
+
+            // A new member of an app: its properties, with type and documentation.
+            let items = await complete(navigation.replace("  env =", "  rep\n  env ="), "  rep");
+            const replicas = items.find((item) => item.label === "replicas");
+            check(replicas && replicas.detail === "int" && replicas.documentation,
+                `replicas in ${JSON.stringify(items.slice(0, 3))}...`);
+            check(!labels(items).includes("engine") && labels(items).includes("compose"),
+                `app members: ${labels(items)}`);
+            // After `cache.`: the attributes of the database in the imported module.
+            items = await complete(navigation.replace("cache.url", "cache.u"), "cache.");
+            check(labels(items).includes("url") && labels(items).includes("host"), `attributes: ${labels(items)}`);
+            // A value: components and params.
+            items = await complete(navigation.replace("from = web", "from = w"), "from = ");
+            check(["web", "migrate", "cache", "tag"].every((name) => labels(items).includes(name)),
+                `values: ${labels(items)}`);
+            // The top level: declaration keywords.
+            items = await complete(navigation + "zz\n", "zz");
+            check(["app", "database", "profile", "param"].every((k) => labels(items).includes(k)),
+                `top level: ${labels(items)}`);
+            // Inside a string: nothing.
+            items = await complete(navigation, "shop/web", 2);
+            checkEqual(items, [], "completion in a string");
+
+            // Back to the text the next cases expect.
+            await session.diagnosticsAfter("textDocument/didChange", {
+                textDocument: { uri, version: 11 }, contentChanges: [{ text: navigation }],
+            }, uri);
+        },
+    },
+    {
         name: "an edit to an open imported module re-checks the stack importing it",
         async run() {
             const uri = uriOf("navigation.stack");
