@@ -26,7 +26,10 @@ std::optional<std::string> ReadMessage(std::istream& in) {
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     size_t parsed = 0;
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-    if (error != std::errc() || end == value.data()) return std::nullopt;
+    // A length no stack file comes near is a broken stream, not a message
+    // to allocate for.
+    constexpr size_t kMaxLength = size_t{256} << 20;
+    if (error != std::errc() || end == value.data() || parsed > kMaxLength) return std::nullopt;
     length = parsed;
   }
   return std::nullopt;

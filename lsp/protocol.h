@@ -15,7 +15,8 @@
 namespace stackc::lsp {
 
 /// The body of the next message, or nullopt at the end of the input or on a
-/// header without a usable Content-Length.
+/// header without a usable Content-Length (missing, malformed or over 256
+/// MiB).
 std::optional<std::string> ReadMessage(std::istream& in);
 
 /// Writes `message` with its header and flushes: the client waits for it.

@@ -25,6 +25,8 @@ TEST(LspFraming, ReadsMessagesByTheirContentLengthWhateverTheOtherHeaders) {
   EXPECT_EQ(ReadMessage(no_length), std::nullopt);
   std::istringstream bad_length("Content-Length: many\r\n\r\n{}");
   EXPECT_EQ(ReadMessage(bad_length), std::nullopt);
+  std::istringstream huge_length("Content-Length: 999999999999\r\n\r\n{}");
+  EXPECT_EQ(ReadMessage(huge_length), std::nullopt) << "not an allocation of a terabyte";
 }
 
 TEST(LspFraming, WritesWhatItReadsBack) {
