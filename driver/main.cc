@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   // than destroyed one by one: 3% of the instructions of a small build.
   std::cout.flush();
   std::cerr.flush();
-  std::fflush(nullptr);
+  // Not fflush(nullptr): that would also lock stdin, which the language
+  // server's reading thread may hold, blocked in a read, when it exits.
+  std::fflush(stdout);
+  std::fflush(stderr);
   std::_Exit(status);
 }

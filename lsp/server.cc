@@ -1,7 +1,13 @@
 #include "lsp/server.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <istream>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <ostream>
 #include <string_view>
 #include <vector>
@@ -189,7 +195,15 @@ std::optional<Declaration> Declared(const LoadedModules& modules, const SourceMa
 Server::Server(std::ostream& out) : out_(out) {}
 Server::~Server() = default;
 
-bool Server::Handle(const json& message) {
+bool Server::Handle(const json& message, bool more_pending) {
+  bool keep_going = HandleOne(message);
+  // Edits that arrive together (typing faster than a check takes) are
+  // checked once, after the last of them.
+  if (!more_pending) CheckEdited();
+  return keep_going;
+}
+
+bool Server::HandleOne(const json& message) {
   if (!message.is_object()) return true;
   bool is_request = message.contains("id") && message.contains("method");
   std::string method = message.value("method", "");
@@ -233,7 +247,7 @@ json Server::Dispatch(const std::string& method, const json& params) {
     Document& document = documents_[uri];
     document.text = item.at("text");
     document.version = item.value("version", 0);
-    CheckWithImporters(uri);
+    edited_.insert(uri);
     return nullptr;
   }
   if (method == "textDocument/didChange") {
@@ -244,19 +258,25 @@ json Server::Dispatch(const std::string& method, const json& params) {
     const json& changes = params.at("contentChanges");
     if (!changes.empty()) it->second.text = changes.back().at("text");
     it->second.version = params.at("textDocument").value("version", it->second.version);
-    CheckWithImporters(uri);
+    edited_.insert(uri);
     return nullptr;
   }
   if (method == "textDocument/didClose") {
     std::string uri = params.at("textDocument").at("uri");
     documents_.erase(uri);
+    edited_.erase(uri);
     Notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
     return nullptr;
   }
   if (method == "textDocument/formatting") return Formatting(params);
-  if (method == "textDocument/definition") return Definition(params);
-  if (method == "textDocument/hover") return Hover(params);
-  if (method == "textDocument/completion") return Completion(params);
+  if (method == "textDocument/definition" || method == "textDocument/hover" ||
+      method == "textDocument/completion") {
+    // Answers from the syntax trees must see every edit made before them.
+    CheckEdited();
+    if (method == "textDocument/definition") return Definition(params);
+    if (method == "textDocument/hover") return Hover(params);
+    return Completion(params);
+  }
   if (method == "initialized" || method.starts_with("$/")) return nullptr;
   throw RpcError{kMethodNotFound, fmt::format("stackc does not handle '{}'", method)};
 }
@@ -275,6 +295,12 @@ json Server::Initialize(const json&) {
             {"hoverProvider", true},
             {"completionProvider", {{"triggerCharacters", {"."}}}}}},
           {"serverInfo", {{"name", "stackc"}, {"version", STACKC_VERSION}}}};
+}
+
+void Server::CheckEdited() {
+  std::set<std::string> edited = std::move(edited_);
+  edited_.clear();
+  for (const std::string& uri : edited) CheckWithImporters(uri);
 }
 
 void Server::CheckWithImporters(const std::string& uri) {
@@ -425,17 +451,46 @@ json Server::Completion(const json& params) {
 }
 
 int Serve(std::istream& in, std::ostream& out) {
+  // A thread reads while the server checks, so that the server knows
+  // whether more messages are waiting (see Server::Handle).
+  struct Inbox {
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::deque<std::optional<std::string>> messages;  // nullopt: the input ended
+  };
+  auto inbox = std::make_shared<Inbox>();
+  std::thread([inbox, &in] {
+    for (;;) {
+      std::optional<std::string> body = ReadMessage(in);
+      bool ended = !body;
+      {
+        std::lock_guard lock(inbox->mutex);
+        inbox->messages.push_back(std::move(body));
+      }
+      inbox->arrived.notify_one();
+      if (ended) return;
+    }
+  }).detach();  // it may be blocked reading when `exit` ends the process
+
   Server server(out);
-  while (std::optional<std::string> body = ReadMessage(in)) {
+  for (;;) {
+    std::optional<std::string> body;
+    bool more_pending = false;
+    {
+      std::unique_lock lock(inbox->mutex);
+      inbox->arrived.wait(lock, [&] { return !inbox->messages.empty(); });
+      body = std::move(inbox->messages.front());
+      inbox->messages.pop_front();
+      more_pending = !inbox->messages.empty() && inbox->messages.front().has_value();
+    }
+    if (!body) return 1;  // the input ended without `exit`: the client is gone
     json message = json::parse(*body, nullptr, /*allow_exceptions=*/false);
     if (message.is_discarded()) {
       WriteMessage(out, {{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", -32700}, {"message", "parse error"}}}});
       continue;
     }
-    if (!server.Handle(message)) return server.exit_code();
+    if (!server.Handle(message, more_pending)) return server.exit_code();
   }
-  // The input ended without `exit`: the client is gone.
-  return 1;
 }
 
 }  // namespace stackc::lsp

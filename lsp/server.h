@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,8 +27,9 @@ class Server {
   ~Server();
 
   /// Handles one message from the client. False once the client sent
-  /// `exit`.
-  bool Handle(const nlohmann::json& message);
+  /// `exit`. With `more_pending`, edited documents are checked later, when
+  /// a message comes without it or a request needs their syntax.
+  bool Handle(const nlohmann::json& message, bool more_pending = false);
 
   /// The process's exit status: 0 when `exit` followed `shutdown`, as the
   /// protocol asks, 1 otherwise.
@@ -40,7 +42,10 @@ class Server {
     std::unique_ptr<Compilation> compilation;  // of the last check
   };
 
+  bool HandleOne(const nlohmann::json& message);
   nlohmann::json Dispatch(const std::string& method, const nlohmann::json& params);
+  /// Checks the documents edited since the last check.
+  void CheckEdited();
   void Notify(const std::string& method, const nlohmann::json& params);
   void Check(const std::string& uri, Document& document);
   /// Checks the document, then every other open one that imports it.
@@ -57,6 +62,7 @@ class Server {
 
   std::ostream& out_;
   std::map<std::string, Document> documents_;
+  std::set<std::string> edited_;  // uris opened or changed, not checked since
   bool initialized_ = false;
   bool shutdown_requested_ = false;
 };
