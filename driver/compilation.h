@@ -78,7 +78,9 @@ class Compilation {
   std::string RenderDiagnostics(std::string_view format, bool color) const;
 
   SourceManager& sources() { return sources_; }
+  const SourceManager& sources() const { return sources_; }
   DiagnosticEngine& diags() { return diags_; }
+  const DiagnosticEngine& diags() const { return diags_; }
   const LoadedModules& modules() const { return modules_; }
 
  private:

@@ -303,17 +303,41 @@ void Server::CheckEdited() {
   for (const std::string& uri : edited) CheckWithImporters(uri);
 }
 
+// Whether `compilation` read the file at `path` as one of its imports.
+static bool Imports(const Compilation& compilation, const std::string& path) {
+  const auto& modules = compilation.modules().modules;
+  return std::any_of(modules.begin() + (modules.empty() ? 0 : 1), modules.end(),
+                     [&](const ast::Module& m) { return compilation.sources().name(m.file) == path; });
+}
+
+// A file without a `stack` declaration is a module, checked only through
+// the stacks that import it (alone, it would be told it lacks one).
+static bool IsModule(const Compilation& compilation) {
+  const auto& modules = compilation.modules().modules;
+  return !modules.empty() && modules[0].stacks.empty();
+}
+
 void Server::CheckWithImporters(const std::string& uri) {
   Check(uri, documents_.at(uri));
-  // Open stacks that import this document see the change too.
+  // Open stacks that import this document see the change too, and the open
+  // modules they import get their diagnostics from those checks.
   std::string path = PathOf(uri);
+  // Everything is checked before anything is published: a module's
+  // diagnostics come from the checks of its importers.
+  std::vector<std::string> checked{uri};
   for (auto& [other_uri, other] : documents_) {
-    if (other_uri == uri || !other.compilation) continue;
-    const auto& modules = other.compilation->modules().modules;
-    bool imports = std::any_of(modules.begin() + (modules.empty() ? 0 : 1), modules.end(), [&](const ast::Module& m) {
-      return other.compilation->sources().name(m.file) == path;
+    if (other_uri == uri || !other.compilation || !Imports(*other.compilation, path)) continue;
+    Check(other_uri, other);
+    checked.push_back(other_uri);
+  }
+  for (auto& [open_uri, open] : documents_) {
+    if (!open.compilation) continue;
+    bool was_checked = std::find(checked.begin(), checked.end(), open_uri) != checked.end();
+    std::string open_path = PathOf(open_uri);
+    bool imported = std::any_of(checked.begin(), checked.end(), [&](const std::string& c) {
+      return Imports(*documents_.at(c).compilation, open_path);
     });
-    if (imports) Check(other_uri, other);
+    if (was_checked || imported) PublishDiagnostics(open_uri, open);
   }
 }
 
@@ -329,39 +353,56 @@ void Server::Check(const std::string& uri, Document& document) {
     std::string name = path.substr(path.find_last_of('/') + 1);
     document.compilation->CheckProfiles("", {}, backends, name);
   }
-  PublishDiagnostics(uri, document);
 }
 
 void Server::PublishDiagnostics(const std::string& uri, const Document& document) {
-  Compilation& compilation = *document.compilation;
-  const SourceManager& sources = compilation.sources();
   std::string path = PathOf(uri);
+  // A module's diagnostics come from the open stacks importing it, if any.
+  std::vector<const Compilation*> sources_of_truth;
+  if (IsModule(*document.compilation)) {
+    for (const auto& [other_uri, other] : documents_) {
+      if (other_uri != uri && other.compilation && !IsModule(*other.compilation) && Imports(*other.compilation, path)) {
+        sources_of_truth.push_back(other.compilation.get());
+      }
+    }
+  }
+  bool through_importers = !sources_of_truth.empty();
+  if (!through_importers) sources_of_truth.push_back(document.compilation.get());
+
   PositionMap positions(document.text);
-  auto here = [&](const SourceRange& range) { return range.valid() && sources.name(range.file) == path; };
-  auto place = [&](const SourceRange& range) {
-    LineColumn at = sources.Position(range.file, range.begin);
-    return fmt::format("{}:{}:{}", sources.name(range.file), at.line, at.column);
-  };
   json diagnostics = json::array();
-  for (const Diagnostic& d : compilation.diags().Sorted()) {
-    std::string message = d.message;
-    json range = positions.Range(0, 0);
-    if (here(d.range)) {
-      range = positions.Range(d.range.begin, d.range.end);
-    } else if (d.range.valid()) {
-      // In an imported module: said where, at the top of this document.
-      message = place(d.range) + ": " + message;
+  for (const Compilation* compilation : sources_of_truth) {
+    const SourceManager& sources = compilation->sources();
+    auto here = [&](const SourceRange& range) { return range.valid() && sources.name(range.file) == path; };
+    auto place = [&](const SourceRange& range) {
+      LineColumn at = sources.Position(range.file, range.begin);
+      return fmt::format("{}:{}:{}", sources.name(range.file), at.line, at.column);
+    };
+    for (const Diagnostic& d : compilation->diags().Sorted()) {
+      if (through_importers && !here(d.range)) continue;  // the importer's own
+      std::string message = d.message;
+      json range = positions.Range(0, 0);
+      if (here(d.range)) {
+        range = positions.Range(d.range.begin, d.range.end);
+      } else if (d.range.valid()) {
+        // In an imported module: said where, at the top of this document.
+        message = place(d.range) + ": " + message;
+      }
+      for (const DiagNote& note : d.notes) {
+        message += "\nnote: ";
+        if (note.range.valid()) message += place(note.range) + ": ";
+        message += note.message;
+      }
+      json diagnostic = {{"range", range},
+                         {"severity", SeverityOf(d.severity)},
+                         {"code", std::string(d.code())},
+                         {"source", "stackc"},
+                         {"message", message}};
+      // Two open stacks importing one module find its problems twice.
+      if (std::find(diagnostics.begin(), diagnostics.end(), diagnostic) == diagnostics.end()) {
+        diagnostics.push_back(std::move(diagnostic));
+      }
     }
-    for (const DiagNote& note : d.notes) {
-      message += "\nnote: ";
-      if (note.range.valid()) message += place(note.range) + ": ";
-      message += note.message;
-    }
-    diagnostics.push_back({{"range", range},
-                           {"severity", SeverityOf(d.severity)},
-                           {"code", std::string(d.code())},
-                           {"source", "stackc"},
-                           {"message", message}});
   }
   Notify("textDocument/publishDiagnostics",
          {{"uri", uri}, {"version", document.version}, {"diagnostics", diagnostics}});

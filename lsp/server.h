@@ -47,8 +47,10 @@ class Server {
   /// Checks the documents edited since the last check.
   void CheckEdited();
   void Notify(const std::string& method, const nlohmann::json& params);
+  /// Checks the document without publishing what it found.
   void Check(const std::string& uri, Document& document);
-  /// Checks the document, then every other open one that imports it.
+  /// Checks the document and every other open one that imports it, then
+  /// publishes the diagnostics of those and of the open modules they import.
   void CheckWithImporters(const std::string& uri);
   void PublishDiagnostics(const std::string& uri, const Document& document);
 

@@ -538,6 +538,35 @@ const cases = [
         },
     },
     {
+        name: "an open module is checked through the open stack importing it",
+        async run() {
+            const moduleUri = uriOf(path.join("modules", "db.stack"));
+            // Alone it would lack a `stack` declaration (E0207); imported, it does not.
+            let params = await session.diagnosticsAfter("textDocument/didChange", {
+                textDocument: { uri: moduleUri, version: 4 },
+                contentChanges: [{ text: dbModule }],
+            }, moduleUri);
+            // (The ECS target's warning about Redis is the module's, and stays.)
+            const errors = (p) => p.diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+            checkEqual(errors(params), [], "errors of the imported module");
+            check(params.diagnostics.some((d) => d.code === "W0402"), `the module's own warning is missing: ${JSON.stringify(params.diagnostics)}`);
+            // A problem inside the module is shown in it, where it is.
+            const broken = dbModule.replace("{}", "{ bogus = 1 }");
+            params = await session.diagnosticsAfter("textDocument/didChange", {
+                textDocument: { uri: moduleUri, version: 5 },
+                contentChanges: [{ text: broken }],
+            }, moduleUri);
+            checkEqual(errors(params).map((d) => [d.code, d.range]), [["E0203", rangeOf(broken, "bogus")]],
+                "errors of the broken module");
+            checkEqual(params.version, 5, "version");
+            params = await session.diagnosticsAfter("textDocument/didChange", {
+                textDocument: { uri: moduleUri, version: 6 },
+                contentChanges: [{ text: dbModule }],
+            }, moduleUri);
+            checkEqual(errors(params), [], "errors of the mended module");
+        },
+    },
+    {
         name: "shutdown and exit end the server with code 0",
         async run() {
             checkEqual(await session.request("shutdown"), null, "shutdown result");
