@@ -190,6 +190,20 @@ std::optional<Declaration> Declared(const LoadedModules& modules, const SourceMa
   return std::nullopt;
 }
 
+// Whether `compilation` read the file at `path` as one of its imports.
+bool Imports(const Compilation& compilation, const std::string& path) {
+  const auto& modules = compilation.modules().modules;
+  return std::any_of(modules.begin() + (modules.empty() ? 0 : 1), modules.end(),
+                     [&](const ast::Module& m) { return compilation.sources().name(m.file) == path; });
+}
+
+// A file without a `stack` declaration is a module, checked only through
+// the stacks that import it (alone, it would be told it lacks one).
+bool IsModule(const Compilation& compilation) {
+  const auto& modules = compilation.modules().modules;
+  return !modules.empty() && modules[0].stacks.empty();
+}
+
 }  // namespace
 
 Server::Server(std::ostream& out) : out_(out) {}
@@ -265,6 +279,10 @@ json Server::Dispatch(const std::string& method, const json& params) {
     std::string uri = params.at("textDocument").at("uri");
     documents_.erase(uri);
     edited_.erase(uri);
+    // Stacks that read it from the editor read it from disk now.
+    for (const auto& [other_uri, other] : documents_) {
+      if (other.compilation && Imports(*other.compilation, PathOf(uri))) edited_.insert(other_uri);
+    }
     Notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
     return nullptr;
   }
@@ -301,20 +319,6 @@ void Server::CheckEdited() {
   std::set<std::string> edited = std::move(edited_);
   edited_.clear();
   for (const std::string& uri : edited) CheckWithImporters(uri);
-}
-
-// Whether `compilation` read the file at `path` as one of its imports.
-static bool Imports(const Compilation& compilation, const std::string& path) {
-  const auto& modules = compilation.modules().modules;
-  return std::any_of(modules.begin() + (modules.empty() ? 0 : 1), modules.end(),
-                     [&](const ast::Module& m) { return compilation.sources().name(m.file) == path; });
-}
-
-// A file without a `stack` declaration is a module, checked only through
-// the stacks that import it (alone, it would be told it lacks one).
-static bool IsModule(const Compilation& compilation) {
-  const auto& modules = compilation.modules().modules;
-  return !modules.empty() && modules[0].stacks.empty();
 }
 
 void Server::CheckWithImporters(const std::string& uri) {

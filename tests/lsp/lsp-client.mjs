@@ -564,6 +564,16 @@ const cases = [
                 contentChanges: [{ text: dbModule }],
             }, moduleUri);
             checkEqual(errors(params), [], "errors of the mended module");
+
+            // Closed unsaved, the module is read from disk again by the stack.
+            const uri = uriOf("navigation.stack");
+            params = await session.diagnosticsAfter("textDocument/didChange", {
+                textDocument: { uri: moduleUri, version: 7 },
+                contentChanges: [{ text: dbModule.replace("cache", "store") }],
+            }, uri);
+            check(errors(params).length > 0, "renaming the database in the editor breaks the stack");
+            params = await session.diagnosticsAfter("textDocument/didClose", { textDocument: { uri: moduleUri } }, uri);
+            checkEqual(errors(params), [], "errors of the stack once the module is closed");
         },
     },
     {
