@@ -73,7 +73,8 @@ constexpr std::string_view kLspUsage =
     "\n"
     "Runs the language server on standard input and output, for editors: it\n"
     "publishes the diagnostics of `stackc check` as a stack file is edited, formats\n"
-    "it as `stackc fmt` does, and answers hover, go-to-definition and completion.\n"
+    "it as `stackc fmt` does, and answers hover, go-to-definition, completion and\n"
+    "outline requests.\n"
     "--stdio, which editors pass, is the only transport and may be left out.\n";
 
 int RunLsp(const std::vector<std::string>& args, Terminal& terminal) {

@@ -288,11 +288,12 @@ json Server::Dispatch(const std::string& method, const json& params) {
   }
   if (method == "textDocument/formatting") return Formatting(params);
   if (method == "textDocument/definition" || method == "textDocument/hover" ||
-      method == "textDocument/completion") {
+      method == "textDocument/completion" || method == "textDocument/documentSymbol") {
     // Answers from the syntax trees must see every edit made before them.
     CheckEdited();
     if (method == "textDocument/definition") return Definition(params);
     if (method == "textDocument/hover") return Hover(params);
+    if (method == "textDocument/documentSymbol") return Symbols(params);
     return Completion(params);
   }
   if (method == "initialized" || method.starts_with("$/")) return nullptr;
@@ -311,7 +312,8 @@ json Server::Initialize(const json&) {
             {"documentFormattingProvider", true},
             {"definitionProvider", true},
             {"hoverProvider", true},
-            {"completionProvider", {{"triggerCharacters", {"."}}}}}},
+            {"completionProvider", {{"triggerCharacters", {"."}}}},
+            {"documentSymbolProvider", true}}},
           {"serverInfo", {{"name", "stackc"}, {"version", STACKC_VERSION}}}};
 }
 
@@ -493,6 +495,79 @@ json Server::Completion(const json& params) {
   const json& position = params.at("position");
   uint32_t offset = PositionMap(document->text).Offset(position.at("line"), position.at("character"));
   return Complete(document->text, offset, document->compilation->modules());
+}
+
+// The outline: the stack, its params, templates, components with their
+// properties, profiles with their overrides, and settings blocks.
+json Server::Symbols(const json& params) {
+  Document* document = Find(params);
+  if (!document || document->compilation->modules().modules.empty()) return json::array();
+  const ast::Module& module = document->compilation->modules().modules[0];
+  PositionMap positions(document->text);
+  // LSP SymbolKind values.
+  constexpr int kNamespace = 3, kClass = 5, kProperty = 7, kInterface = 11, kVariable = 13, kStruct = 23, kModule = 2;
+  auto symbol = [&](std::string name, std::string detail, int kind, const SourceRange& whole,
+                    const SourceRange& selected) {
+    // The selection must lie within the whole range.
+    SourceRange outer{whole.file, std::min(whole.begin, selected.begin), std::max(whole.end, selected.end)};
+    return json{{"name", std::move(name)},
+                {"detail", std::move(detail)},
+                {"kind", kind},
+                {"range", positions.Range(outer.begin, outer.end)},
+                {"selectionRange", positions.Range(selected.begin, selected.end)}};
+  };
+  auto members = [&](const ast::Block& block) {
+    json children = json::array();
+    for (const ast::Member& m : block.members) {
+      children.push_back(symbol(m.name.name, m.block ? "settings" : "", m.block ? kStruct : kProperty, m.range,
+                                m.name.range));
+    }
+    return children;
+  };
+  json symbols = json::array();
+  for (const ast::StackDecl& stack : module.stacks) {
+    symbols.push_back(symbol(stack.name.name, "stack", kNamespace, stack.range, stack.name.range));
+  }
+  for (const ast::ParamDecl& p : module.params) {
+    symbols.push_back(symbol(p.name.name, p.type ? "param: " + p.type->name : "param", kVariable, p.range, p.name.range));
+  }
+  for (const ast::TemplateDecl& t : module.templates) {
+    json item = symbol(t.name.name, "template : " + t.base.name, kInterface, t.range, t.name.range);
+    item["children"] = members(t.body);
+    symbols.push_back(std::move(item));
+  }
+  for (const ast::ComponentDecl& c : module.components) {
+    std::string detail(ast::KindName(c.kind));
+    if (c.base) detail += " : " + c.base->name;
+    json item = symbol(c.name.name, detail, kClass, c.range, c.name.range);
+    item["children"] = members(c.body);
+    symbols.push_back(std::move(item));
+  }
+  for (const ast::ProfileDecl& profile : module.profiles) {
+    json item = symbol(profile.name.name, "profile", kModule, profile.range, profile.name.range);
+    item["children"] = json::array();
+    for (const ast::Override& o : profile.overrides) {
+      if (o.path.empty()) continue;
+      std::string path;
+      for (const ast::Ident& part : o.path) path += (path.empty() ? "" : ".") + part.name;
+      SourceRange selected{o.path.front().range.file, o.path.front().range.begin, o.path.back().range.end};
+      item["children"].push_back(symbol(path, "override", kProperty, o.range, selected));
+    }
+    symbols.push_back(std::move(item));
+  }
+  for (const ast::SettingsDecl& settings : module.settings) {
+    json item = symbol(settings.name.name, "settings", kStruct, settings.range, settings.name.range);
+    item["children"] = members(settings.body);
+    symbols.push_back(std::move(item));
+  }
+  // In the order of the document, as an outline reads.
+  std::stable_sort(symbols.begin(), symbols.end(), [](const json& a, const json& b) {
+    const json& x = a["range"]["start"];
+    const json& y = b["range"]["start"];
+    return std::make_pair(x["line"].get<int>(), x["character"].get<int>()) <
+           std::make_pair(y["line"].get<int>(), y["character"].get<int>());
+  });
+  return symbols;
 }
 
 int Serve(std::istream& in, std::ostream& out) {

@@ -59,6 +59,7 @@ class Server {
   nlohmann::json Definition(const nlohmann::json& params);
   nlohmann::json Hover(const nlohmann::json& params);
   nlohmann::json Completion(const nlohmann::json& params);
+  nlohmann::json Symbols(const nlohmann::json& params);
 
   Document* Find(const nlohmann::json& params);
 

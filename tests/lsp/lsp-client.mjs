@@ -470,6 +470,21 @@ const cases = [
     },
 
     {
+        name: "the outline lists the declarations in order, components with their members",
+        async run() {
+            const uri = uriOf("navigation.stack");
+            const symbols = await session.request("textDocument/documentSymbol", { textDocument: { uri } });
+            check(Array.isArray(symbols), `documentSymbol result: ${JSON.stringify(symbols)}`);
+            checkEqual(symbols.map((s) => [s.name, s.kind]),
+                [["shop", 3], ["tag", 13], ["web", 5], ["migrate", 5]], "names and kinds");
+            const web = symbols[2];
+            checkEqual(web.detail, "app", "detail of web");
+            checkEqual(web.selectionRange, rangeOf(navigation, "web", 0), "selectionRange of web");
+            checkEqual(web.children.map((c) => c.name), ["image", "env"], "members of web");
+            checkEqual(web.children[0].selectionRange, rangeOf(navigation, "image"), "selectionRange of image");
+        },
+    },
+    {
         name: "completion offers what fits where the cursor is",
         async run() {
             const uri = uriOf("navigation.stack");
