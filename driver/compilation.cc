@@ -169,7 +169,9 @@ GeneratedFiles Compilation::EmitAll(const std::vector<const BackendEntry*>& back
 
 void Compilation::CheckProfiles(const std::string& profile,
                                 const std::vector<std::pair<std::string, std::string>>& sets,
-                                const std::vector<const BackendEntry*>& backends, const std::string& source_name) {
+                                const std::string& source_name) {
+  std::vector<const BackendEntry*> backends;
+  for (const BackendEntry& entry : Backends()) backends.push_back(&entry);
   std::vector<std::string> profiles{profile};
   if (profile.empty()) {
     for (const std::string& name : ProfileNames()) profiles.push_back(name);

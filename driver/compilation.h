@@ -61,10 +61,10 @@ class Compilation {
 
   /// What `stackc check` does after Load: lowers the stack under `profile`
   /// or, when it is empty, without a profile and under each of its
-  /// profiles, and runs `backends` on each into sinks that are thrown
+  /// profiles, and runs every backend on each into sinks that are thrown
   /// away, since what the targets cannot express is part of the check.
   void CheckProfiles(const std::string& profile, const std::vector<std::pair<std::string, std::string>>& sets,
-                     const std::vector<const BackendEntry*>& backends, const std::string& source_name);
+                     const std::string& source_name);
 
   /// The profile the user asked for; diagnostics found under any other
   /// profile get a note naming it.

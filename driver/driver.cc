@@ -407,8 +407,7 @@ int RunCheck(const Options& options, Terminal& terminal) {
   DiskFileReader reader;
   compilation.set_primary_profile(options.profile);
   if (compilation.Load(options.stack, reader)) {
-    compilation.CheckProfiles(options.profile, options.sets, SelectTargets({"all"}).backends,
-                              fs::path(options.stack).filename().string());
+    compilation.CheckProfiles(options.profile, options.sets, fs::path(options.stack).filename().string());
   }
   PrintDiagnostics(compilation, options, terminal);
   int status = compilation.diags().HasErrors() ? kExitInputErrors : kExitSuccess;

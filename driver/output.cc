@@ -26,7 +26,8 @@ namespace fs = std::filesystem;
 
 // One open, fstat and read, without iostreams: the manifest of a large
 // build lists thousands of files.
-static std::optional<std::string> ReadWholeFile(const fs::path& path) {
+// `status`, when given, gets the file's status from the same open.
+static std::optional<std::string> ReadWholeFile(const fs::path& path, struct stat* status = nullptr) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat info {};
@@ -49,6 +50,7 @@ static std::optional<std::string> ReadWholeFile(const fs::path& path) {
   }
   ::close(fd);
   text.resize(got);
+  if (status) *status = info;
   return text;
 }
 
@@ -88,10 +90,8 @@ static constexpr std::string_view kStatCacheHeader = "# stackc stat cache 1: sta
 
 StatCache StatCache::Read(const fs::path& directory) {
   StatCache cache;
-  fs::path path = directory / kFileName;
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return cache;
-  std::optional<std::string> text = ReadWholeFile(path);
+  std::optional<std::string> text = ReadWholeFile(directory / kFileName, &info);
   if (!text || !std::string_view(*text).starts_with(kStatCacheHeader)) return cache;
   cache.written_ns_ = Nanoseconds(info.st_mtim);
   std::string_view rest = std::string_view(*text).substr(kStatCacheHeader.size());

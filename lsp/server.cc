@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <istream>
 #include <memory>
 #include <mutex>
@@ -14,8 +15,8 @@
 
 #include <fmt/format.h>
 
-#include "backends/backend.h"
 #include "driver/compilation.h"
+#include "frontend/diag/render.h"
 #include "frontend/format/formatter.h"
 #include "frontend/sema/schema.h"
 #include "lsp/completion.h"
@@ -354,10 +355,7 @@ void Server::Check(const std::string& uri, Document& document) {
   std::string path = PathOf(uri);
   document.compilation = std::make_unique<Compilation>();
   if (document.compilation->Load(path, reader)) {
-    std::vector<const BackendEntry*> backends;
-    for (const BackendEntry& entry : Backends()) backends.push_back(&entry);
-    std::string name = path.substr(path.find_last_of('/') + 1);
-    document.compilation->CheckProfiles("", {}, backends, name);
+    document.compilation->CheckProfiles("", {}, std::filesystem::path(path).filename().string());
   }
 }
 
@@ -381,8 +379,9 @@ void Server::PublishDiagnostics(const std::string& uri, const Document& document
     const SourceManager& sources = compilation->sources();
     auto here = [&](const SourceRange& range) { return range.valid() && sources.name(range.file) == path; };
     auto place = [&](const SourceRange& range) {
-      LineColumn at = sources.Position(range.file, range.begin);
-      return fmt::format("{}:{}:{}", sources.name(range.file), at.line, at.column);
+      std::string text;
+      AppendLocation(text, sources, range);
+      return text;
     };
     for (const Diagnostic& d : compilation->diags().Sorted()) {
       if (through_importers && !here(d.range)) continue;  // the importer's own

@@ -45,19 +45,10 @@ std::string_view SeverityCode(Severity severity) {
 
 void AppendNumber(std::string& out, uint32_t number) { fmt::format_to(std::back_inserter(out), "{}", number); }
 
-// "file:line:column" in bold, or "stackc" for a diagnostic with no place.
+// The location in bold.
 void AppendLocation(std::string& out, const SourceManager& sources, SourceRange range, const Style& style) {
   style.Begin(out, kBold);
-  if (!range.valid()) {
-    out += "stackc";
-  } else {
-    LineColumn pos = sources.Position(range.file, range.begin);
-    out += sources.name(range.file);
-    out += ':';
-    AppendNumber(out, pos.line);
-    out += ':';
-    AppendNumber(out, pos.column);
-  }
+  stackc::AppendLocation(out, sources, range);
   style.End(out, kBold);
 }
 
@@ -148,6 +139,19 @@ void AppendText(std::string& out, const Diagnostic& d, const SourceManager& sour
 }
 
 }  // namespace
+
+void AppendLocation(std::string& out, const SourceManager& sources, SourceRange range) {
+  if (!range.valid()) {
+    out += "stackc";
+    return;
+  }
+  LineColumn pos = sources.Position(range.file, range.begin);
+  out += sources.name(range.file);
+  out += ':';
+  AppendNumber(out, pos.line);
+  out += ':';
+  AppendNumber(out, pos.column);
+}
 
 std::string RenderText(const Diagnostic& d, const SourceManager& sources, bool color) {
   std::string out;

@@ -12,6 +12,10 @@
 
 namespace stackc {
 
+/// Appends "file:line:column" of where `range` starts, or "stackc" for a
+/// diagnostic with no place (the CLI's text and the language server's notes).
+void AppendLocation(std::string& out, const SourceManager& sources, SourceRange range);
+
 /// `file:line:col: error[E0203]: message`, the source line, a caret line,
 /// the fix-its on that line, then each note the same way.
 std::string RenderText(const Diagnostic& diagnostic, const SourceManager& sources, bool color);
